@@ -1,0 +1,190 @@
+"""The bibliographic core: papers, authors and their ordered authorships.
+
+Nothing here knows about the taxonomy; `taxonomy` builds on these models.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
+
+from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
+
+
+class Source(models.TextChoices):
+    """Where a field's current value came from; a refresh never overwrites CURATOR."""
+
+    CORPUS = "corpus", "Verified corpus"
+    ARXIV = "arxiv", "arXiv"
+    BIBTEX = "bibtex", "BibTeX"
+    CURATOR = "curator", "Curator"
+
+
+class PaperQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Paper.Status.PUBLIC)
+
+    def with_authors(self):
+        authorships = Authorship.objects.select_related("author").order_by("position")
+        return self.prefetch_related(Prefetch("authorships", queryset=authorships))
+
+    def in_category(self, category):
+        """Papers placed in `category` or any of its descendants (each paper once)."""
+        return self.filter(placements__category__in=category.subtree_ids()).distinct()
+
+
+class Paper(models.Model):
+    class EntryType(models.TextChoices):
+        ARTICLE = "article"
+        INPROCEEDINGS = "inproceedings"
+        INCOLLECTION = "incollection"
+        BOOK = "book"
+        PHDTHESIS = "phdthesis"
+        MASTERSTHESIS = "mastersthesis"
+        TECHREPORT = "techreport"
+        UNPUBLISHED = "unpublished"
+        MISC = "misc"
+
+    class Status(models.TextChoices):
+        PUBLIC = "public", "Public"
+        CANDIDATE = "candidate", "Candidate (awaiting review)"
+        REJECTED = "rejected", "Rejected"
+
+    citation_key = models.SlugField(
+        max_length=80, unique=True, help_text="Stable BibTeX key used in URLs, e.g. park2020hetpipe."
+    )
+    title = models.CharField(max_length=500)
+    abstract = models.TextField(blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    venue = models.CharField(max_length=300, blank=True, help_text="Full name of the journal or proceedings.")
+    venue_short = models.CharField(max_length=80, blank=True, help_text='Short form, e.g. "USENIX ATC 2020".')
+    entry_type = models.CharField(max_length=20, choices=EntryType.choices, default=EntryType.MISC)
+    volume = models.CharField(max_length=40, blank=True)
+    number = models.CharField(max_length=40, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    # Identifiers are NULL when unknown (unique when set); "" would collide.
+    doi = models.CharField("DOI", max_length=200, null=True, blank=True)  # noqa: DJ001
+    arxiv_id = models.CharField(  # noqa: DJ001
+        "arXiv id", max_length=40, null=True, blank=True, help_text="Without version."
+    )
+    arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Latest version seen.")
+    url = models.URLField("URL", max_length=500, blank=True)
+    pdf_url = models.URLField("PDF URL", max_length=500, blank=True)
+    code_url = models.URLField("code URL", max_length=500, blank=True)
+    citation_count = models.PositiveIntegerField(null=True, blank=True, help_text="Curated figure, not live.")
+    citation_count_as_of = models.DateField(null=True, blank=True)
+    version_note = models.TextField(
+        blank=True, help_text="Other versions of this work: earlier titles, author lists, venues."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLIC)
+    # {field name: Source}: lets a refresh tell a curator's edit from its own earlier value.
+    field_sources = models.JSONField(default=dict, blank=True)
+    # Field names whose value could not be confirmed in a source; never exported as fact.
+    unconfirmed_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            # DOIs are case-insensitive: 10.1145/ABC and 10.1145/abc are one paper.
+            models.UniqueConstraint(Lower("doi"), name="paper_doi_unique_ci"),
+            models.UniqueConstraint(fields=["arxiv_id"], name="paper_arxiv_id_unique"),
+            # A blank identifier is NULL; "" would collide with the next blank one.
+            models.CheckConstraint(condition=~Q(doi=""), name="paper_doi_not_empty"),
+            models.CheckConstraint(condition=~Q(arxiv_id=""), name="paper_arxiv_id_not_empty"),
+            models.CheckConstraint(condition=~Q(title=""), name="paper_title_not_empty"),
+            models.CheckConstraint(condition=~Q(citation_key=""), name="paper_citation_key_not_empty"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100), name="paper_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["public", "candidate", "rejected"]), name="paper_status_valid"
+            ),
+        ]
+        indexes = [
+            # Year range filters and the default ordering.
+            models.Index(fields=["year", "title"], name="paper_year_title_idx"),
+            # public() is part of nearly every read.
+            models.Index(fields=["status"], name="paper_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def clean(self):
+        errors = {}
+        try:
+            self.doi = normalize_doi(self.doi)
+        except InvalidIdentifier as exc:
+            errors["doi"] = str(exc)
+        if self.arxiv_id:
+            try:
+                self.arxiv_id, version = parse_arxiv_id(self.arxiv_id)
+                if version and (self.arxiv_version or 0) < version:
+                    self.arxiv_version = version
+            except InvalidIdentifier as exc:
+                errors["arxiv_id"] = str(exc)
+        else:
+            self.arxiv_id = None
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def ordered_authors(self) -> list["Author"]:
+        """Authors in order; uses the prefetch from with_authors() when present."""
+        return [authorship.author for authorship in sorted(self.authorships.all(), key=lambda a: a.position)]
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class Author(models.Model):
+    given_name = models.CharField(max_length=120, blank=True)
+    family_name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            # One row per spelled name; the catalogue does not disambiguate namesakes.
+            models.UniqueConstraint(fields=["family_name", "given_name"], name="author_name_unique"),
+            models.CheckConstraint(condition=~Q(family_name=""), name="author_family_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def bibtex_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}" if self.given_name else self.family_name
+
+
+class Authorship(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField(help_text="1 for the first author.")
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            # Author order is part of the record: one author per slot ...
+            models.UniqueConstraint(fields=["paper", "position"], name="authorship_position_unique"),
+            # ... and one slot per author.
+            models.UniqueConstraint(fields=["paper", "author"], name="authorship_author_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="authorship_position_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.author}"

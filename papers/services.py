@@ -1,0 +1,47 @@
+"""Multi-step writes on papers. Views, admin, commands and tasks call these."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from papers.models import Author, Authorship, Paper, Source
+from papers.names import PersonName
+
+
+def get_or_create_authors(names: Iterable[PersonName]) -> list[Author]:
+    """Authors for `names`, in order, creating the missing ones (two queries at most plus inserts)."""
+    names = list(names)
+    wanted = {(n.family, n.given) for n in names}
+    existing = {
+        (a.family_name, a.given_name): a
+        for a in Author.objects.filter(family_name__in={f for f, _ in wanted})
+        if (a.family_name, a.given_name) in wanted
+    }
+    missing = [Author(family_name=f, given_name=g) for f, g in wanted - existing.keys()]
+    if missing:
+        # ignore_conflicts: a concurrent import may have created the same author meanwhile.
+        Author.objects.bulk_create(missing, ignore_conflicts=True)
+        for author in Author.objects.filter(family_name__in={a.family_name for a in missing}):
+            existing.setdefault((author.family_name, author.given_name), author)
+    return [existing[(n.family, n.given)] for n in names]
+
+
+@transaction.atomic
+def set_authors(paper: Paper, names: Iterable[PersonName]) -> None:
+    """Replace the paper's ordered author list."""
+    authors = get_or_create_authors(names)
+    paper.authorships.all().delete()
+    Authorship.objects.bulk_create(
+        Authorship(paper=paper, author=author, position=position) for position, author in enumerate(authors, 1)
+    )
+
+
+@transaction.atomic
+def create_paper(*, citation_key: str, fields: dict, authors: Iterable[PersonName], source: Source) -> Paper:
+    """Create a paper with its ordered authors, recording `source` for every field given."""
+    paper = Paper(citation_key=citation_key, **fields)
+    paper.field_sources = {name: source.value for name, value in fields.items() if value not in ("", None)}
+    paper.full_clean()
+    paper.save()
+    set_authors(paper, authors)
+    return paper

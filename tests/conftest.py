@@ -1,0 +1,27 @@
+import pytest
+from rest_framework.test import APIClient
+
+from taxonomy.catalogue import SEED_PATH, load_catalogue
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def seed(db):
+    """The seed list exactly: categories, nine papers, ten placements."""
+    return load_catalogue(catalogue_paths=[SEED_PATH])
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user("curator", password="pw", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client

@@ -1,0 +1,73 @@
+import pytest
+
+from papers.models import Paper
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/papers/paper/",
+    "/admin/papers/paper/?q=hetpipe",
+    "/admin/papers/paper/?q=Chowdhury",
+    "/admin/papers/paper/?q=10.1145/3669940.3707215",
+    "/admin/papers/paper/?year=2020",
+    "/admin/papers/author/",
+    "/admin/taxonomy/category/",
+    "/admin/taxonomy/dimension/",
+    "/admin/taxonomy/term/",
+]
+
+
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_pages_render_for_staff(staff_client, seed, url):
+    assert staff_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_pages_redirect_anonymous_users_to_login(client, seed, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_paper_search_finds_by_author_doi_and_arxiv_id(staff_client, seed):
+    assert "Oobleck" in staff_client.get("/admin/papers/paper/?q=Chowdhury").content.decode()
+    assert "Helix" in staff_client.get("/admin/papers/paper/?q=10.1145/3669940.3707215").content.decode()
+    assert "HetPipe" in staff_client.get("/admin/papers/paper/?q=2005.14038").content.decode()
+
+
+def test_paper_change_page_shows_ordered_authors_and_placements(staff_client, seed):
+    paper = Paper.objects.get(citation_key="park2020hetpipe")
+    page = staff_client.get(f"/admin/papers/paper/{paper.pk}/change/").content.decode()
+    assert page.index("Jay H. Park") < page.index("Gyeongchan Yun") < page.index("Young-ri Choi")
+    assert "§7 partitions layers" in page
+
+
+def test_category_list_shows_the_tree_with_counts(staff_client, seed):
+    page = staff_client.get("/admin/taxonomy/category/").content.decode()
+    assert (
+        page.index("Inter-pipeline heterogeneity")
+        < page.index("— Batch distribution")
+        < page.index("Intra-pipeline heterogeneity")
+    )
+
+
+def test_a_curator_edit_is_recorded_as_the_fields_source(staff_client, seed):
+    paper = Paper.objects.get(citation_key="li2022amp")
+    page = staff_client.get(f"/admin/papers/paper/{paper.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"title": "AMP (curated)", "_save": "Save"})
+    for prefix, formset in ((fs.formset.prefix, fs.formset) for fs in page.context["inline_admin_formsets"]):
+        data[f"{prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        for i, inline_form in enumerate(formset.forms):
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None and value is not False:
+                    data[f"{prefix}-{i}-{name}"] = value
+    response = staff_client.post(f"/admin/papers/paper/{paper.pk}/change/", data)
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert paper.title == "AMP (curated)"
+    assert paper.field_sources["title"] == "curator"
+    assert paper.doi is None
