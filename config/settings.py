@@ -138,8 +138,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# --- arXiv -------------------------------------------------------------------
+# --- arXiv and ingestion ------------------------------------------------------
 ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+# --- end of arXiv and ingestion -----------------------------------------------
 
 LOGGING = {
     "version": 1,

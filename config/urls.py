@@ -9,6 +9,7 @@ router = SimpleRouter()
 router.register("papers", PaperViewSet, basename="paper")
 
 api_patterns = [
+    path("imports/", include("papers.import_urls")),
     *router.urls,
     path("categories/", CategoryTreeView.as_view(), name="category-list"),
     path("categories/<slug:slug>/", CategoryDetailView.as_view(), name="category-detail"),

@@ -3,6 +3,8 @@
 Nothing here knows about the taxonomy; `taxonomy` builds on these models.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -27,6 +29,12 @@ class PaperQuerySet(models.QuerySet):
     def with_authors(self):
         authorships = Authorship.objects.select_related("author").order_by("position")
         return self.prefetch_related(Prefetch("authorships", queryset=authorships))
+
+    def search(self, text: str):
+        """Full-text search with ranking and snippets; see papers.search."""
+        from papers.search import search_papers
+
+        return search_papers(self, text)
 
     def in_category(self, category):
         """Papers placed in `category` or any of its descendants (each paper once)."""
@@ -82,6 +90,9 @@ class Paper(models.Model):
     field_sources = models.JSONField(default=dict, blank=True)
     # Field names whose value could not be confirmed in a source; never exported as fact.
     unconfirmed_fields = models.JSONField(default=list, blank=True)
+    # PostgreSQL only: weighted tsvector kept current by database triggers (taxonomy migration 0002),
+    # because it gathers authors and category names from other tables. NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +121,10 @@ class Paper(models.Model):
             models.Index(fields=["year", "title"], name="paper_year_title_idx"),
             # public() is part of nearly every read.
             models.Index(fields=["status"], name="paper_status_idx"),
+            # Full-text search (PostgreSQL; a plain index elsewhere).
+            GinIndex(fields=["search_vector"], name="paper_search_vector_gin"),
+            # Typo-tolerant title matching with pg_trgm (word_similarity).
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="paper_title_trgm_gin"),
         ]
 
     def __str__(self):

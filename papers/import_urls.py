@@ -1,0 +1,2 @@
+# Ingestion endpoints (/api/imports/...), filled in with the ingestion work.
+urlpatterns = []
