@@ -3,7 +3,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from papers.views import PaperViewSet
-from taxonomy.views import CategoryDetailView, CategoryTreeView
+from taxonomy.views import CategoryDetailView, CategoryTreeView, CompareView, awesome_markdown_view
 
 router = SimpleRouter()
 router.register("papers", PaperViewSet, basename="paper")
@@ -13,6 +13,8 @@ api_patterns = [
     *router.urls,
     path("categories/", CategoryTreeView.as_view(), name="category-list"),
     path("categories/<slug:slug>/", CategoryDetailView.as_view(), name="category-detail"),
+    path("compare/", CompareView.as_view(), name="compare"),
+    path("awesome.md", awesome_markdown_view, name="awesome-markdown"),
 ]
 
 urlpatterns = [

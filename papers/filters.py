@@ -1,23 +1,65 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from rest_framework.exceptions import ValidationError
 
 from papers.models import Authorship, Paper
+from papers.search import SearchQueryError
 from taxonomy.models import Category
+from taxonomy.selectors import filter_by_terms, term_dimensions
+
+ORDERINGS = {
+    "relevance": None,  # the search's own order; the default when q is given
+    "-year": ["-year", "title"],
+    "year": ["year", "title"],
+    "-citations": [F("citation_count").desc(nulls_last=True), "title"],
+    "title": ["title"],
+}
 
 
 class PaperFilter(django_filters.FilterSet):
-    """List filters of GET /api/papers/; invalid values answer 400 with the field's message."""
+    """Filters of GET /api/papers/ (and the pages and exports that list papers).
 
+    Every terms dimension is a parameter too (`technique=ilp`, `workload=inference,both`: any of).
+    Invalid values answer 400 naming the parameter.
+    """
+
+    q = django_filters.CharFilter(method="filter_q", help_text='Search: words, "phrases", -word, or.')
     category = django_filters.CharFilter(method="filter_category", help_text="Category slug (sub-categories included).")
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
     author = django_filters.CharFilter(method="filter_author", help_text="Part of an author's name.")
     venue = django_filters.CharFilter(method="filter_venue", help_text="Part of the venue, full or short.")
+    has_code = django_filters.BooleanFilter(method="filter_has_code", help_text="Only papers with (or without) code.")
+    ordering = django_filters.ChoiceFilter(
+        method="filter_ordering",
+        choices=[(key, key) for key in ORDERINGS],
+        help_text="relevance (default with q), -year (default), year, -citations, title.",
+    )
 
     class Meta:
         model = Paper
-        fields = ["category", "year_min", "year_max", "author", "venue"]
+        fields = ["q", "category", "year_min", "year_max", "author", "venue", "has_code", "ordering"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        dimensions = term_dimensions()
+        for name, dimension in dimensions.items():
+            raw = self.data.get(name)
+            if not raw:
+                continue
+            slugs = [slug.strip() for slug in raw.split(",") if slug.strip()]
+            known = set(dimension.terms.values_list("slug", flat=True))
+            unknown = [slug for slug in slugs if slug not in known]
+            if unknown:
+                raise ValidationError({name: [f"Unknown {name} term(s): {', '.join(unknown)}."]})
+            queryset = filter_by_terms(queryset, dimension, slugs)
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        try:
+            return queryset.search(value)
+        except SearchQueryError as exc:
+            raise ValidationError({"q": [str(exc)]}) from exc
 
     def filter_category(self, queryset, name, value):
         category = Category.objects.filter(slug=value).first()
@@ -37,3 +79,9 @@ class PaperFilter(django_filters.FilterSet):
 
     def filter_venue(self, queryset, name, value):
         return queryset.filter(Q(venue__icontains=value) | Q(venue_short__icontains=value))
+
+    def filter_has_code(self, queryset, name, value):
+        return queryset.exclude(code_url="") if value else queryset.filter(code_url="")
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset if ORDERINGS[value] is None else queryset.order_by(*ORDERINGS[value])

@@ -38,7 +38,8 @@ class PaperQuerySet(models.QuerySet):
 
     def in_category(self, category):
         """Papers placed in `category` or any of its descendants (each paper once)."""
-        return self.filter(placements__category__in=category.subtree_ids()).distinct()
+        placements = category.placements.model.objects.filter(category__in=category.subtree_ids())
+        return self.filter(pk__in=placements.values("paper_id"))
 
 
 class Paper(models.Model):

@@ -2,6 +2,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from papers.models import Author, Paper
+from papers.search import highlight
 from taxonomy.models import DimensionValue, Placement
 
 
@@ -50,10 +51,39 @@ class PaperListSerializer(serializers.ModelSerializer):
             "citation_count",
             "categories",
             "api_url",
+            "rank",
+            "title_snippet",
+            "snippet",
         ]
+
+    rank = serializers.SerializerMethodField()
+    title_snippet = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField()
 
     def get_authors(self, paper) -> list[str]:
         return [author.name for author in paper.ordered_authors]
+
+    def _query(self) -> str:
+        request = self.context.get("request")
+        return request.query_params.get("q", "").strip() if request else ""
+
+    def get_rank(self, paper) -> float | None:
+        rank = getattr(paper, "rank", None)
+        return round(rank, 4) if rank is not None else None
+
+    def get_title_snippet(self, paper) -> str | None:
+        """The title as HTML with the query's matches in <mark> (null without a search)."""
+        if hasattr(paper, "title_snippet"):
+            return paper.title_snippet
+        query = self._query()
+        return highlight(paper.title, query, max_chars=len(paper.title)) if query else None
+
+    def get_snippet(self, paper) -> str | None:
+        """An excerpt of the abstract (or version note, venue) as HTML with matches in <mark>."""
+        if hasattr(paper, "snippet"):
+            return paper.snippet
+        query = self._query()
+        return highlight(paper.abstract or paper.version_note or paper.venue, query) if query else None
 
     def get_categories(self, paper) -> list[str]:
         return [placement.category.slug for placement in paper.placements.all()]

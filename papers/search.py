@@ -1,0 +1,227 @@
+"""Full-text search over papers: one interface, two engines.
+
+PostgreSQL: the stored weighted tsvector (title A > authors, categories B > abstract C > notes,
+venue D; kept current by triggers), `websearch_to_tsquery` syntax, prefix matching on the last word
+so results follow typing, trigram word similarity on titles for typos, ts_rank ordering and
+ts_headline snippets. SQLite (laptop default): substring matching over title, abstract, venue and
+authors with the same query syntax, and a close-match retry for typos.
+"""
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
+from papers.models import Authorship
+
+MAX_QUERY_LENGTH = 300
+# Shorter words share too many trigrams with unrelated titles ("hetp" ~ "heterogeneous").
+MIN_TYPO_LENGTH = 5
+_TOKEN_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class SearchQueryError(ValueError):
+    pass
+
+
+@dataclass
+class ParsedQuery:
+    """The user's query split the way websearch_to_tsquery reads it."""
+
+    alternatives: list[list[str]] = field(default_factory=list)  # OR of ANDs of words/phrases
+    excluded: list[str] = field(default_factory=list)
+    prefix: str = ""  # the last bare word, matched as a prefix while typing
+
+    @property
+    def terms(self) -> list[str]:
+        return [term for group in self.alternatives for term in group]
+
+
+def clean_query(text: str) -> str:
+    text = (text or "").replace("\x00", " ")
+    text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"A search may be at most {MAX_QUERY_LENGTH} characters long.")
+    return text
+
+
+def parse_query(text: str) -> ParsedQuery:
+    parsed = ParsedQuery(alternatives=[[]])
+    tokens = list(_TOKEN_RE.finditer(text))
+    for index, match in enumerate(tokens):
+        negated, phrase, bare = match.group(1), match.group(2), match.group(3)
+        if bare is not None and bare.lower() == "or":
+            parsed.alternatives.append([])
+            continue
+        negated = negated or (bare or "").startswith("-")
+        words = " ".join(_WORD_RE.findall(phrase if phrase is not None else bare)).lower()
+        if not words:
+            continue
+        if negated:
+            parsed.excluded.append(words)
+        else:
+            parsed.alternatives[-1].append(words)
+        is_last = index == len(tokens) - 1
+        typing_a_word = bare is not None and not negated and " " not in words and not text.endswith(" ")
+        if is_last and typing_a_word and len(parsed.alternatives) == 1:
+            parsed.prefix = words
+    parsed.alternatives = [group for group in parsed.alternatives if group]
+    return parsed
+
+
+def search_papers(queryset: QuerySet, text: str) -> QuerySet:
+    """Papers matching `text`, annotated with `rank`, `snippet` and `title_snippet`, best first."""
+    text = clean_query(text)
+    parsed = parse_query(text)
+    if not parsed.terms:
+        if parsed.excluded:
+            return queryset.none()
+        return queryset
+    if connection.vendor == "postgresql":
+        return _search_postgres(queryset, text, parsed)
+    return _search_fallback(queryset, parsed)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------------------
+
+
+class _EscapeHtml(Func):
+    # ts_headline copies the text as it is: escape it first so the snippet is safe HTML with <mark> only.
+    template = "replace(replace(replace(%(expressions)s, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+
+
+def _tsquery(text: str, parsed: ParsedQuery) -> SearchQuery:
+    if not parsed.prefix:
+        return SearchQuery(text, search_type="websearch", config="english")
+    # websearch_to_tsquery ignores ":*", so the last word goes through to_tsquery, sanitised to letters/digits.
+    prefix = SearchQuery(f"{parsed.prefix}:*", search_type="raw", config="english")
+    rest = text[: text.lower().rfind(parsed.prefix)].strip()
+    if not rest or not parse_query(rest).terms:
+        return prefix
+    return SearchQuery(rest, search_type="websearch", config="english") & prefix
+
+
+def _search_postgres(queryset: QuerySet, text: str, parsed: ParsedQuery) -> QuerySet:
+    query = _tsquery(text, parsed)
+    words = " ".join(parsed.terms)
+    matches = Q(search_vector=query)
+    if len(words) >= MIN_TYPO_LENGTH:
+        matches |= Q(title__trigram_word_similar=words)
+    for excluded in parsed.excluded:
+        matches &= ~Q(search_vector=SearchQuery(excluded, search_type="phrase", config="english"))
+    weights = [0.05, 0.1, 0.3, 1.0]  # D, C, B, A: a title match outranks everything else
+    return (
+        queryset.filter(matches)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query, weights=weights)
+            + 0.5 * TrigramWordSimilarity(Value(words), "title"),
+            snippet=SearchHeadline(
+                _EscapeHtml(Coalesce(NullIf("abstract", Value("")), NullIf("version_note", Value("")), "venue")),
+                query,
+                config="english",
+                start_sel="<mark>",
+                stop_sel="</mark>",
+                max_words=35,
+                min_words=15,
+            ),
+            title_snippet=SearchHeadline(
+                _EscapeHtml("title"),
+                query,
+                config="english",
+                start_sel="<mark>",
+                stop_sel="</mark>",
+                highlight_all=True,
+            ),
+        )
+        .order_by("-rank", "-year", "title")
+    )
+
+
+# --- SQLite and other databases -------------------------------------------------------------------------------
+
+
+def _term_matches(term: str) -> Q:
+    author_hit = Authorship.objects.filter(paper=OuterRef("pk")).filter(
+        Q(author__family_name__icontains=term) | Q(author__given_name__icontains=term)
+    )
+    return (
+        Q(title__icontains=term)
+        | Q(abstract__icontains=term)
+        | Q(venue__icontains=term)
+        | Q(venue_short__icontains=term)
+        | Q(version_note__icontains=term)
+        | Exists(author_hit)
+    )
+
+
+def _fallback_filter(parsed: ParsedQuery) -> Q:
+    any_group = Q()
+    for group in parsed.alternatives:
+        all_terms = Q()
+        for term in group:
+            # Phrases become their words here: the fallback matches substrings, not positions.
+            for word in term.split():
+                all_terms &= _term_matches(word)
+        any_group |= all_terms
+    for excluded in parsed.excluded:
+        any_group &= ~(Q(title__icontains=excluded) | Q(abstract__icontains=excluded))
+    return any_group
+
+
+def _corrected(queryset: QuerySet, parsed: ParsedQuery) -> ParsedQuery | None:
+    """Replace words that match nothing by the closest title word (a small catalogue's typo fallback)."""
+    titles = queryset.values_list("title", flat=True)
+    vocabulary = {word.lower() for title in titles for word in _WORD_RE.findall(title)}
+    changed = False
+    alternatives = []
+    for group in parsed.alternatives:
+        fixed = []
+        for term in group:
+            close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75) if term not in vocabulary else []
+            changed |= bool(close)
+            fixed.append(close[0] if close else term)
+        alternatives.append(fixed)
+    return ParsedQuery(alternatives=alternatives, excluded=parsed.excluded) if changed else None
+
+
+def _search_fallback(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    matched = queryset.filter(_fallback_filter(parsed))
+    if not matched.exists():
+        corrected = _corrected(queryset, parsed)
+        if corrected is not None:
+            parsed = corrected
+            matched = queryset.filter(_fallback_filter(parsed))
+    words = {word for term in parsed.terms for word in term.split()}
+    # Rank: the share of the query's words found in the title, so title matches come first.
+    title_hits = [
+        Case(When(title__icontains=word, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+        for word in words
+    ]
+    return matched.annotate(rank=sum(title_hits[1:], title_hits[0]) / len(words)).order_by("-rank", "-year", "title")
+
+
+def highlight(text: str, query: str, *, max_chars: int = 240) -> str:
+    """HTML-escaped `text` around the first hit of `query`'s words, hits wrapped in <mark>."""
+    parsed = parse_query(clean_query(query))
+    words = sorted({w for term in parsed.terms for w in term.split()}, key=len, reverse=True)
+    if not text:
+        return ""
+    start = 0
+    if words:
+        first = re.search("|".join(re.escape(w) for w in words), text, re.IGNORECASE)
+        if first and first.start() > max_chars // 3:
+            start = text.rfind(" ", 0, first.start() - max_chars // 3) + 1
+    excerpt = text[start : start + max_chars]
+    prefix, suffix = ("… " if start else ""), (" …" if start + max_chars < len(text) else "")
+    escaped = html.escape(excerpt)
+    if words:
+        pattern = re.compile("|".join(re.escape(html.escape(w)) for w in words), re.IGNORECASE)
+        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    return prefix + escaped + suffix

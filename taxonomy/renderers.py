@@ -1,0 +1,37 @@
+"""DRF renderers for the comparison: ?format=csv|md|latex give the same cells as the JSON."""
+
+from rest_framework.renderers import BaseRenderer
+
+from taxonomy.compare import to_csv, to_latex, to_markdown
+
+
+class _ComparisonRenderer(BaseRenderer):
+    charset = "utf-8"
+    convert = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code >= 400:
+            # Errors stay readable in any format.
+            return "\n".join(f"{key}: {value}" for key, value in data.items()) + "\n"
+        if response is not None:
+            response["Content-Disposition"] = f'inline; filename="comparison.{self.format}"'
+        return type(self).convert(data)
+
+
+class CSVRenderer(_ComparisonRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    convert = staticmethod(to_csv)
+
+
+class MarkdownRenderer(_ComparisonRenderer):
+    media_type = "text/markdown"
+    format = "md"
+    convert = staticmethod(to_markdown)
+
+
+class LatexRenderer(_ComparisonRenderer):
+    media_type = "application/x-latex"
+    format = "latex"
+    convert = staticmethod(to_latex)

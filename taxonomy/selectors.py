@@ -1,0 +1,62 @@
+"""Reads that combine papers with the taxonomy: dimension-term filters and facet counts."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from taxonomy.models import Category, Dimension, DimensionValue, Placement
+from taxonomy.services import category_tree
+
+FACET_DIMENSIONS = ("technique", "workload")
+
+
+def term_dimensions() -> dict[str, Dimension]:
+    """Dimensions with controlled terms, by slug: each is a filter parameter (technique=ilp)."""
+    return {d.slug: d for d in Dimension.objects.filter(kind=Dimension.Kind.TERMS)}
+
+
+def filter_by_terms(queryset: QuerySet, dimension: Dimension, term_slugs: list[str]) -> QuerySet:
+    """Papers holding any of `term_slugs` in `dimension` (one indexed semi-join)."""
+    values = DimensionValue.objects.filter(paper=OuterRef("pk"), term__dimension=dimension, term__slug__in=term_slugs)
+    return queryset.filter(Exists(values))
+
+
+def facet_counts(queryset: QuerySet) -> dict:
+    """Counts for the current result set: per category (subtree, each paper once), year, technique, workload."""
+    paper_ids = queryset.order_by().values("pk")
+    roots = category_tree()
+    per_category = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        per_category[node.category.slug] = Count("paper", distinct=True, filter=Q(category__in=node.category_ids()))
+        stack.extend(node.children)
+    categories = Placement.objects.filter(paper__in=paper_ids).aggregate(**per_category) if per_category else {}
+
+    years = queryset.order_by().values("year").annotate(n=Count("pk", distinct=True)).order_by("-year")
+    terms = (
+        DimensionValue.objects.filter(paper__in=paper_ids, dimension__slug__in=FACET_DIMENSIONS, term__isnull=False)
+        .values("dimension__slug", "term__slug", "term__name")
+        .annotate(n=Count("paper", distinct=True))
+        .order_by("dimension__slug", "-n", "term__name")
+    )
+    facets = {
+        "category": [
+            {"slug": category.slug, "name": category.name, "count": categories.get(category.slug, 0)}
+            for category in _tree_order(roots)
+        ],
+        "year": [{"year": row["year"], "count": row["n"]} for row in years if row["year"] is not None],
+    }
+    for dimension in FACET_DIMENSIONS:
+        facets[dimension] = [
+            {"slug": row["term__slug"], "name": row["term__name"], "count": row["n"]}
+            for row in terms
+            if row["dimension__slug"] == dimension
+        ]
+    return facets
+
+
+def _tree_order(nodes) -> list[Category]:
+    ordered = []
+    for node in nodes:
+        ordered.append(node.category)
+        ordered.extend(_tree_order(node.children))
+    return ordered
