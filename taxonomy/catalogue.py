@@ -17,6 +17,7 @@ from papers.identifiers import normalize_title
 from papers.models import Paper, Source
 from papers.names import parse_name
 from papers.services import create_paper
+from taxonomy.checks import normalize_section_pointers
 from taxonomy.models import Category, Dimension, DimensionValue, Placement, Term
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -144,7 +145,9 @@ def _load_dimensions(definitions) -> _TermLookup:
 
 def _load_categories(specs, report: LoadReport, parent=None) -> dict[str, Category]:
     categories = {category.slug: category for category in Category.objects.all()}
-    for order, spec in enumerate(specs):
+    # A later file's categories go after the siblings already there (the seed's stay first).
+    first = Category.objects.filter(parent=parent).count()
+    for order, spec in enumerate(specs, start=first):
         category, created = Category.objects.get_or_create(
             slug=spec["slug"],
             defaults={
@@ -176,15 +179,23 @@ def _load_paper(facts: dict, curation: dict, categories: dict[str, Category], te
             unconfirmed.append(name)
     for corpus_name, model_name in _URL_FIELDS.items():
         if facts.get(corpus_name):
-            fields[model_name] = facts[corpus_name]
+            # "https://github.com/x/y (third-party mirror?)": the link, without the corpus's remark.
+            value, confirmed = split_unconfirmed(facts[corpus_name].split(" (", 1)[0])
+            fields[model_name] = value
+            if not confirmed or "?" in facts[corpus_name]:
+                unconfirmed.append(model_name)
     if "citations" in curation:
         fields["citation_count"] = curation["citations"]
     if curation.get("version_note"):
         fields["version_note"] = " ".join(curation["version_note"].split())
+    authors = [split_unconfirmed(name) for name in facts["authors"]]
+    if not all(confirmed for _, confirmed in authors):
+        # The name loses its "?"; the paper records that its author list is not confirmed.
+        unconfirmed.append("authors")
     paper = create_paper(
         citation_key=key,
         fields=fields,
-        authors=[parse_name(name) for name in facts["authors"]],
+        authors=[parse_name(name) for name, _ in authors],
         source=Source.CORPUS,
     )
     if unconfirmed:
@@ -211,6 +222,8 @@ def _load_paper(facts: dict, curation: dict, categories: dict[str, Category], te
                 term = terms.find(dimension_slug, text)
                 if normalize_title(text) in (normalize_title(term.name), normalize_title(term.slug)):
                     text = ""
+            # The corpus writes "Sec. 7"; the catalogue writes section pointers "§7" throughout.
+            text = normalize_section_pointers(text)
             values.append(
                 DimensionValue(
                     paper=paper,

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from taxonomy.checks import check_catalogue
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the catalogue's counts (papers, per category, per workload, per technique) and its "
+        "data-quality problems; exit non-zero when there are problems."
+    )
+
+    def handle(self, *args, **options):
+        report = check_catalogue()
+        self.stdout.write(f"Papers: {report.papers}")
+        self.stdout.write("Per category (papers in the subtree):")
+        for depth, slug, name, count in report.per_category:
+            self.stdout.write(f"  {'  ' * depth}{slug}: {count}  ({name})")
+        for dimension, counts in report.per_term.items():
+            self.stdout.write(f"Per {dimension}:")
+            for slug, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                self.stdout.write(f"  {slug}: {count}")
+        if report.ok:
+            self.stdout.write("No problems found.")
+            return
+        self.stdout.write(f"Problems ({len(report.problems)}):")
+        for problem in report.problems:
+            self.stdout.write(f"  {problem}")
+        raise CommandError(f"{len(report.problems)} data-quality problem(s) in the catalogue.")
