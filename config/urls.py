@@ -1,12 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from papers.views import PaperViewSet
-from taxonomy.views import CategoryDetailView, CategoryTreeView, CompareView, awesome_markdown_view
+from taxonomy.feeds import CategoryFeed, PapersFeed
+from taxonomy.views import (
+    CategoryDetailView,
+    CategoryTreeView,
+    ChangeListView,
+    CompareView,
+    DimensionValueViewSet,
+    PlacementViewSet,
+    awesome_markdown_view,
+)
 
 router = SimpleRouter()
 router.register("papers", PaperViewSet, basename="paper")
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("values", DimensionValueViewSet, basename="value")
 
 api_patterns = [
     path("imports/", include("papers.import_urls")),
@@ -15,11 +27,16 @@ api_patterns = [
     path("categories/<slug:slug>/", CategoryDetailView.as_view(), name="category-detail"),
     path("compare/", CompareView.as_view(), name="compare"),
     path("awesome.md", awesome_markdown_view, name="awesome-markdown"),
+    path("changes/", ChangeListView.as_view(), name="change-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
+    path("feeds/papers.atom", PapersFeed(), name="feed-papers"),
+    path("feeds/<slug:slug>.atom", CategoryFeed(), name="feed-category"),
     path("", include("frontend.urls")),
 ]
 

@@ -21,3 +21,27 @@ class PagePagination(PageNumberPagination):
         if raw is not None and raw != "last" and not (raw.isdigit() and int(raw) >= 1):
             raise ValidationError({"page": ["Must be a whole number from 1."]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.page_query_param: {"minimum": 1}, self.page_size_query_param: {"minimum": 1, "maximum": 100}}
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+
+class FacetedPagePagination(PagePagination):
+    """The paper list: a page of results plus facet counts over the whole result set."""
+
+    FACET_SCHEMA = {
+        "type": "object",
+        "description": "Counts over the whole result set: category (sub-categories included, each paper once), "
+        "year, technique, workload.",
+        "additionalProperties": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+    }
+
+    def get_paginated_response_schema(self, schema):
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["properties"]["facets"] = self.FACET_SCHEMA
+        response_schema["required"] = [*response_schema.get("required", []), "facets"]
+        return response_schema

@@ -1,8 +1,14 @@
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from papers.models import Author, Paper
+from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
+from papers.models import Author, Paper, Source
+from papers.names import parse_name
 from papers.search import highlight
+from papers.services import create_paper, update_paper
 from taxonomy.models import DimensionValue, Placement
 
 
@@ -141,3 +147,99 @@ class PaperDetailSerializer(serializers.ModelSerializer):
             "arxiv": paper.arxiv_url or None,
             "doi": paper.doi_url or None,
         }
+
+
+class PaperWriteSerializer(serializers.ModelSerializer):
+    """Create / update a paper (staff). Authors are "Family, Given" strings, in order."""
+
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=250), allow_empty=False, required=False, write_only=True
+    )
+
+    class Meta:
+        model = Paper
+        fields = [
+            "citation_key",
+            "title",
+            "authors",
+            "abstract",
+            "year",
+            "venue",
+            "venue_short",
+            "entry_type",
+            "volume",
+            "number",
+            "pages",
+            "publisher",
+            "doi",
+            "arxiv_id",
+            "url",
+            "pdf_url",
+            "code_url",
+            "citation_count",
+            "citation_count_as_of",
+            "version_note",
+            "status",
+        ]
+        # Identifiers are normalised (and checked for clashes) in validate_doi / validate_arxiv_id.
+        extra_kwargs = {
+            "doi": {"validators": []},
+            "arxiv_id": {"validators": []},
+            "year": {"min_value": 1900, "max_value": 2100},
+        }
+
+    def validate_doi(self, value):
+        try:
+            doi = normalize_doi(value)
+        except InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        clash = Paper.objects.filter(doi__iexact=doi).exclude(pk=getattr(self.instance, "pk", None))
+        if doi and clash.exists():
+            raise serializers.ValidationError("A paper with this DOI already exists.")
+        return doi
+
+    def validate_arxiv_id(self, value):
+        if not value:
+            return None
+        try:
+            arxiv_id, _ = parse_arxiv_id(value)
+        except InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        clash = Paper.objects.filter(arxiv_id=arxiv_id).exclude(pk=getattr(self.instance, "pk", None))
+        if clash.exists():
+            raise serializers.ValidationError("A paper with this arXiv id already exists.")
+        return value.strip()  # Paper.clean() splits off the version and records it
+
+    def validate(self, attrs):
+        if self.instance is None and "authors" not in attrs:
+            raise serializers.ValidationError({"authors": ["At least one author is required."]})
+        return attrs
+
+    def create(self, validated_data):
+        authors = [parse_name(name) for name in validated_data.pop("authors")]
+        key = validated_data.pop("citation_key")
+        with _as_field_errors():
+            return create_paper(citation_key=key, fields=validated_data, authors=authors, source=Source.CURATOR)
+
+    def update(self, instance, validated_data):
+        authors = validated_data.pop("authors", None)
+        names = [parse_name(name) for name in authors] if authors is not None else None
+        with _as_field_errors():
+            return update_paper(paper=instance, fields=validated_data, authors=names, source=Source.CURATOR)
+
+    def to_representation(self, instance):
+        paper = (
+            Paper.objects.with_authors()
+            .prefetch_related("placements__category", "dimension_values")
+            .get(pk=instance.pk)
+        )
+        return PaperDetailSerializer(paper, context=self.context).data
+
+
+@contextmanager
+def _as_field_errors():
+    """Model validation (full_clean) errors become DRF 400s with field messages."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict) from exc

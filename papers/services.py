@@ -45,3 +45,18 @@ def create_paper(*, citation_key: str, fields: dict, authors: Iterable[PersonNam
     paper.save()
     set_authors(paper, authors)
     return paper
+
+
+@transaction.atomic
+def update_paper(*, paper: Paper, fields: dict, authors: Iterable[PersonName] | None, source: Source) -> Paper:
+    """Change fields (and optionally the ordered authors) of a paper, recording `source` for each."""
+    for name, value in fields.items():
+        setattr(paper, name, value)
+        paper.field_sources[name] = source.value
+    if authors is not None:
+        paper.field_sources["authors"] = source.value
+    paper.full_clean()
+    paper.save()
+    if authors is not None:
+        set_authors(paper, authors)
+    return paper

@@ -3,6 +3,8 @@
 Builds on `papers`; nothing in `papers` imports from here.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -140,3 +142,50 @@ class DimensionValue(models.Model):
 
     def __str__(self):
         return f"{self.paper.citation_key}: {self.dimension.slug}={self.term or self.text}"
+
+    def clean(self):
+        if self.term_id and self.dimension_id and self.term.dimension_id != self.dimension_id:
+            raise ValidationError({"term": f"{self.term} is not a term of {self.dimension}."})
+        if self.dimension_id and self.dimension.kind == Dimension.Kind.TEXT and self.term_id:
+            raise ValidationError({"term": f"{self.dimension} takes free text, not terms."})
+
+
+class ChangeRecord(models.Model):
+    """One change of a placement or a comparison value: who, when, before and after."""
+
+    class Kind(models.TextChoices):
+        PLACEMENT = "placement"
+        VALUE = "value"
+
+    class Action(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        DELETED = "deleted"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Snapshots, so the record still reads right after the user or paper is gone.
+    username = models.CharField(max_length=150, blank=True)
+    paper = models.ForeignKey(Paper, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    citation_key = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_id = models.PositiveBigIntegerField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["placement", "value"]), name="change_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(action__in=["created", "updated", "deleted"]), name="change_action_valid"
+            ),
+        ]
+        indexes = [
+            # GET /api/changes/ lists newest first.
+            models.Index(fields=["-created_at", "-id"], name="change_newest_first_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.username or 'system'} {self.action} {self.kind} of {self.citation_key}"

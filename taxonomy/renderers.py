@@ -11,9 +11,6 @@ class _ComparisonRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
-        if response is not None and response.status_code >= 400:
-            # Errors stay readable in any format.
-            return "\n".join(f"{key}: {value}" for key, value in data.items()) + "\n"
         if response is not None:
             response["Content-Disposition"] = f'inline; filename="comparison.{self.format}"'
         return type(self).convert(data)
@@ -35,3 +32,14 @@ class LatexRenderer(_ComparisonRenderer):
     media_type = "application/x-latex"
     format = "latex"
     convert = staticmethod(to_latex)
+
+
+class MarkdownTextRenderer(BaseRenderer):
+    """Text that is already Markdown (the awesome list)."""
+
+    media_type = "text/markdown"
+    format = "md"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, str) else "\n".join(f"{k}: {v}" for k, v in data.items())

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
+from papers.models import Paper
 from papers.serializers import PaperListSerializer
+from taxonomy.models import Category, ChangeRecord, Dimension, DimensionValue, Placement, Term
 
 
 class CategoryNodeSerializer(serializers.Serializer):
@@ -28,3 +30,104 @@ class CategoryPaperSerializer(PaperListSerializer):
         return [
             {"category": p.category.slug, "note": p.note} for p in paper.placements.all() if p.category_id in subtree
         ]
+
+
+class PlacementWriteSerializer(serializers.ModelSerializer):
+    paper = serializers.SlugRelatedField(slug_field="citation_key", queryset=Paper.objects.all())
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+
+    class Meta:
+        model = Placement
+        fields = ["id", "paper", "category", "note"]
+
+
+class DimensionValueWriteSerializer(serializers.ModelSerializer):
+    paper = serializers.SlugRelatedField(slug_field="citation_key", queryset=Paper.objects.all())
+    dimension = serializers.SlugRelatedField(slug_field="slug", queryset=Dimension.objects.all())
+    term = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="Term slug.")
+
+    class Meta:
+        model = DimensionValue
+        fields = ["id", "paper", "dimension", "term", "text", "evidence", "confirmed", "position"]
+        validators = []  # (paper, term) uniqueness is checked in validate() once the term is resolved
+
+    def validate(self, attrs):
+        dimension = attrs.get("dimension") or getattr(self.instance, "dimension", None)
+        slug = attrs.pop("term", None) if "term" in attrs else None
+        if slug:
+            term = Term.objects.filter(dimension=dimension, slug=slug).first()
+            if term is None:
+                raise serializers.ValidationError({"term": [f"{dimension.slug} has no term {slug!r}."]})
+            attrs["term"] = term
+        elif "term" in self.initial_data or self.instance is None:
+            attrs["term"] = None
+        return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["term"] = instance.term.slug if instance.term_id else None
+        return data
+
+
+class ChangeRecordSerializer(serializers.ModelSerializer):
+    paper = serializers.CharField(source="citation_key")
+    user = serializers.CharField(source="username")
+
+    class Meta:
+        model = ChangeRecord
+        fields = ["id", "created_at", "user", "paper", "kind", "action", "object_id", "before", "after"]
+
+
+# --- Response shapes for the OpenAPI schema (the views build these payloads from services) ---------------------
+
+
+class CategoryPapersPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CategoryPaperSerializer(many=True)
+
+
+class CategoryDetailResponseSerializer(CategoryNodeSerializer):
+    papers = CategoryPapersPageSerializer()
+
+
+class ComparisonValueSerializer(serializers.Serializer):
+    term = serializers.CharField(allow_null=True)
+    term_name = serializers.CharField(allow_null=True)
+    text = serializers.CharField(allow_blank=True)
+    evidence = serializers.CharField(allow_blank=True)
+    confirmed = serializers.BooleanField()
+
+
+class ComparisonColumnSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Dimension.Kind.choices)
+
+
+class ComparisonPaperSerializer(serializers.Serializer):
+    citation_key = serializers.CharField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    venue_short = serializers.CharField(allow_blank=True)
+
+
+class ComparisonCategorySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class ComparisonRowSerializer(serializers.Serializer):
+    paper = ComparisonPaperSerializer()
+    categories = ComparisonCategorySerializer(many=True)
+    cells = serializers.DictField(
+        child=ComparisonValueSerializer(many=True, allow_null=True),
+        help_text="Dimension slug -> the paper's values, or null when it has none.",
+    )
+
+
+class ComparisonSerializer(serializers.Serializer):
+    columns = ComparisonColumnSerializer(many=True)
+    rows = ComparisonRowSerializer(many=True)

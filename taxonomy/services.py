@@ -1,9 +1,11 @@
-"""Reads over the taxonomy that API, pages and admin share."""
+"""Reads over the taxonomy that API, pages and admin share, and its recorded writes."""
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from papers.models import Paper
-from taxonomy.models import Category, Placement
+from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 
 
 @dataclass
@@ -56,3 +58,65 @@ def find_node(roots: list[CategoryNode], slug: str) -> CategoryNode | None:
             return node
         stack.extend(node.children)
     return None
+
+
+# --- Writes with history --------------------------------------------------------------------------------------
+# Every change of a placement or a comparison value goes through these, so it is recorded once,
+# whichever door (API, admin) it came through.
+
+
+def _snapshot(instance: Placement | DimensionValue) -> dict:
+    if isinstance(instance, Placement):
+        return {"paper": instance.paper.citation_key, "category": instance.category.slug, "note": instance.note}
+    return {
+        "paper": instance.paper.citation_key,
+        "dimension": instance.dimension.slug,
+        "term": instance.term.slug if instance.term_id else None,
+        "text": instance.text,
+        "evidence": instance.evidence,
+        "confirmed": instance.confirmed,
+        "position": instance.position,
+    }
+
+
+def _kind(instance) -> str:
+    return ChangeRecord.Kind.PLACEMENT if isinstance(instance, Placement) else ChangeRecord.Kind.VALUE
+
+
+def _record(*, user, instance, action: str, before: dict | None, after: dict | None) -> ChangeRecord:
+    user = user if user is not None and user.is_authenticated else None
+    return ChangeRecord.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        paper=instance.paper,
+        citation_key=instance.paper.citation_key,
+        kind=_kind(instance),
+        action=action,
+        object_id=instance.pk,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def save_with_history(*, user, instance: Placement | DimensionValue) -> ChangeRecord | None:
+    """Validate and save a placement or value, recording before/after; None when nothing changed."""
+    before = None
+    if instance.pk:
+        stored = type(instance).objects.filter(pk=instance.pk).first()
+        before = _snapshot(stored) if stored else None
+    instance.full_clean()
+    after = _snapshot(instance)
+    if before == after:
+        return None
+    instance.save()
+    action = ChangeRecord.Action.UPDATED if before else ChangeRecord.Action.CREATED
+    return _record(user=user, instance=instance, action=action, before=before, after=after)
+
+
+@transaction.atomic
+def delete_with_history(*, user, instance: Placement | DimensionValue) -> ChangeRecord:
+    before, object_id = _snapshot(instance), instance.pk
+    instance.delete()
+    instance.pk = object_id
+    return _record(user=user, instance=instance, action=ChangeRecord.Action.DELETED, before=before, after=None)

@@ -1,4 +1,8 @@
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, viewsets
+from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -9,15 +13,24 @@ from papers.pagination import PagePagination
 from papers.views import public_papers_for_listing
 from taxonomy.awesome import awesome_markdown
 from taxonomy.compare import MAX_PAPERS, compare_papers
-from taxonomy.models import Category
-from taxonomy.renderers import CSVRenderer, LatexRenderer, MarkdownRenderer
-from taxonomy.serializers import CategoryNodeSerializer, CategoryPaperSerializer
-from taxonomy.services import category_tree, find_node
+from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
+from taxonomy.renderers import CSVRenderer, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
+from taxonomy.serializers import (
+    CategoryDetailResponseSerializer,
+    CategoryNodeSerializer,
+    CategoryPaperSerializer,
+    ChangeRecordSerializer,
+    ComparisonSerializer,
+    DimensionValueWriteSerializer,
+    PlacementWriteSerializer,
+)
+from taxonomy.services import category_tree, delete_with_history, find_node, save_with_history
 
 
 class CategoryTreeView(APIView):
     """The whole category tree, nested, each node with its count of papers (subtree, once each)."""
 
+    @extend_schema(responses=CategoryNodeSerializer(many=True), operation_id="categories_list")
     def get(self, request):
         return Response(CategoryNodeSerializer(category_tree(), many=True).data)
 
@@ -25,6 +38,13 @@ class CategoryTreeView(APIView):
 class CategoryDetailView(APIView):
     """One category, its sub-categories, and the papers placed in it or below it."""
 
+    @extend_schema(
+        responses=CategoryDetailResponseSerializer,
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page of the category's papers (from 1)."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Papers per page, 1-100."),
+        ],
+    )
     def get(self, request, slug):
         node = find_node(category_tree(), slug)
         if node is None:
@@ -49,6 +69,13 @@ class CompareView(APIView):
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, MarkdownRenderer, LatexRenderer]
 
+    @extend_schema(
+        responses=ComparisonSerializer,
+        parameters=[
+            OpenApiParameter("papers", str, description="Comma-separated citation keys, compared in that order."),
+            OpenApiParameter("category", str, description="Compare the papers of this category (and below)."),
+        ],
+    )
     def get(self, request):
         keys = list(dict.fromkeys(k.strip() for k in request.query_params.get("papers", "").split(",") if k.strip()))
         slug = request.query_params.get("category", "").strip()
@@ -69,7 +96,69 @@ class CompareView(APIView):
             raise ValidationError({"papers": ["Give papers=key1,key2,... or category=<slug>."]})
         return Response(compare_papers(papers).as_dict())
 
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for.
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
 
+
+@extend_schema(responses={(200, "text/markdown"): OpenApiTypes.STR})
+@api_view(["GET"])
+@renderer_classes([MarkdownTextRenderer])
 def awesome_markdown_view(request):
     """The public awesome list, regenerated from the database."""
-    return HttpResponse(awesome_markdown(), content_type="text/markdown; charset=utf-8")
+    return Response(awesome_markdown())
+
+
+class _RecordedWriteViewSet(viewsets.ModelViewSet):
+    """Writes go through save_with_history / delete_with_history, so each change is recorded."""
+
+    def perform_create(self, serializer):
+        self._save(serializer, self.queryset.model(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(instance, name, value)
+        self._save(serializer, instance)
+
+    def perform_destroy(self, instance):
+        delete_with_history(user=self.request.user, instance=instance)
+
+    def _save(self, serializer, instance):
+        try:
+            save_with_history(user=self.request.user, instance=instance)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        serializer.instance = instance
+
+
+class PlacementViewSet(_RecordedWriteViewSet):
+    """A paper's place in a category, with its note."""
+
+    queryset = Placement.objects.select_related("paper", "category").filter(paper__status=Paper.Status.PUBLIC)
+    serializer_class = PlacementWriteSerializer
+    filterset_fields = {"paper__citation_key": ["exact"], "category__slug": ["exact"]}
+
+
+class DimensionValueViewSet(_RecordedWriteViewSet):
+    """One comparison value of a paper (technique = ILP, evidence §7)."""
+
+    queryset = DimensionValue.objects.select_related("paper", "dimension", "term").filter(
+        paper__status=Paper.Status.PUBLIC
+    )
+    serializer_class = DimensionValueWriteSerializer
+    filterset_fields = {"paper__citation_key": ["exact"], "dimension__slug": ["exact"]}
+
+
+class ChangeListView(generics.ListAPIView):
+    """Changes of placements and comparison values, newest first (`?paper=<citation_key>`)."""
+
+    serializer_class = ChangeRecordSerializer
+    filterset_fields = {"kind": ["exact"]}
+
+    def get_queryset(self):
+        queryset = ChangeRecord.objects.all()
+        if key := self.request.query_params.get("paper"):
+            queryset = queryset.filter(citation_key=key)
+        return queryset
