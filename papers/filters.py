@@ -41,9 +41,21 @@ class PaperFilter(django_filters.FilterSet):
         fields = ["q", "category", "year_min", "year_max", "author", "venue", "has_code", "ordering"]
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        dimensions = term_dimensions()
-        for name, dimension in dimensions.items():
+        # Every filter narrows the set first; the search runs last, over what is left, so that its
+        # ranked top matches are taken from the filtered papers; the ordering comes after it.
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name not in ("q", "ordering"):
+                queryset = self.filters[name].filter(queryset, value)
+        queryset = self.filter_terms(queryset)
+        if data.get("q"):
+            queryset = self.filter_q(queryset, "q", data["q"])
+        if data.get("ordering"):
+            queryset = self.filter_ordering(queryset, "ordering", data["ordering"])
+        return queryset
+
+    def filter_terms(self, queryset):
+        for name, dimension in term_dimensions().items():
             raw = self.data.get(name)
             if not raw:
                 continue

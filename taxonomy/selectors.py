@@ -1,8 +1,8 @@
 """Reads that combine papers with the taxonomy: dimension-term filters and facet counts."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from taxonomy.models import Category, Dimension, DimensionValue, Placement
+from taxonomy.models import Dimension, DimensionValue
 from taxonomy.services import category_tree
 
 FACET_DIMENSIONS = ("technique", "workload")
@@ -22,26 +22,18 @@ def filter_by_terms(queryset: QuerySet, dimension: Dimension, term_slugs: list[s
 def facet_counts(queryset: QuerySet) -> dict:
     """Counts for the current result set: per category (subtree, each paper once), year, technique, workload."""
     paper_ids = queryset.order_by().values("pk")
-    roots = category_tree()
-    per_category = {}
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        per_category[node.category.slug] = Count("paper", distinct=True, filter=Q(category__in=node.category_ids()))
-        stack.extend(node.children)
-    categories = Placement.objects.filter(paper__in=paper_ids).aggregate(**per_category) if per_category else {}
-
-    years = queryset.order_by().values("year").annotate(n=Count("pk", distinct=True)).order_by("-year")
+    roots = category_tree(papers=paper_ids)
+    years = queryset.order_by().values("year").annotate(n=Count("pk")).order_by("-year")
     terms = (
         DimensionValue.objects.filter(paper__in=paper_ids, dimension__slug__in=FACET_DIMENSIONS, term__isnull=False)
         .values("dimension__slug", "term__slug", "term__name")
-        .annotate(n=Count("paper", distinct=True))
+        .annotate(n=Count("pk"))  # (paper, term) is unique: no DISTINCT needed
         .order_by("dimension__slug", "-n", "term__name")
     )
     facets = {
         "category": [
-            {"slug": category.slug, "name": category.name, "count": categories.get(category.slug, 0)}
-            for category in _tree_order(roots)
+            {"slug": node.category.slug, "name": node.category.name, "count": node.paper_count}
+            for node in _tree_order(roots)
         ],
         "year": [{"year": row["year"], "count": row["n"]} for row in years if row["year"] is not None],
     }
@@ -54,9 +46,9 @@ def facet_counts(queryset: QuerySet) -> dict:
     return facets
 
 
-def _tree_order(nodes) -> list[Category]:
+def _tree_order(nodes) -> list:
     ordered = []
     for node in nodes:
-        ordered.append(node.category)
+        ordered.append(node)
         ordered.extend(_tree_order(node.children))
     return ordered

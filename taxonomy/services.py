@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from papers.models import Paper
 from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
@@ -11,12 +12,8 @@ from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 @dataclass
 class CategoryNode:
     category: Category
-    paper_ids: set[int] = field(default_factory=set)
+    paper_count: int = 0  # public papers in this subtree, each once
     children: list["CategoryNode"] = field(default_factory=list)
-
-    @property
-    def paper_count(self) -> int:
-        return len(self.paper_ids)
 
     def category_ids(self) -> set[int]:
         """Ids of this node's category and of every category below it."""
@@ -25,28 +22,35 @@ class CategoryNode:
             ids |= child.category_ids()
         return ids
 
+    @property
+    def paper_ids(self) -> set[int]:
+        """Ids of the public papers in this subtree (one query; for charts over a few nodes)."""
+        placed = Placement.objects.filter(category__in=self.category_ids(), paper__status=Paper.Status.PUBLIC)
+        return set(placed.values_list("paper_id", flat=True))
 
-def category_tree() -> list[CategoryNode]:
-    """The whole tree, each node counting the public papers in its subtree once.
 
-    Two queries whatever the size of the tree or the catalogue.
+def category_tree(papers=None) -> list[CategoryNode]:
+    """The whole tree, each node counting the public papers (of `papers`, if given) in its subtree once.
+
+    Two queries whatever the size of the tree or the catalogue: the counts are one aggregate.
     """
     nodes = {category.pk: CategoryNode(category) for category in Category.objects.tree_order()}
-    placed = Placement.objects.filter(paper__status=Paper.Status.PUBLIC).values_list("category_id", "paper_id")
-    for category_id, paper_id in placed:
-        nodes[category_id].paper_ids.add(paper_id)
     roots = []
     for node in nodes.values():  # tree order, so children stay sorted
         parent_id = node.category.parent_id
         (nodes[parent_id].children if parent_id else roots).append(node)
-
-    def gather(node: CategoryNode) -> set[int]:
-        for child in node.children:
-            node.paper_ids |= gather(child)
-        return node.paper_ids
-
-    for root in roots:
-        gather(root)
+    if nodes:
+        placements = Placement.objects.filter(paper__status=Paper.Status.PUBLIC)
+        if papers is not None:
+            placements = placements.filter(paper__in=papers)
+        counts = placements.aggregate(
+            **{
+                f"c{pk}": Count("paper", distinct=True, filter=Q(category__in=node.category_ids()))
+                for pk, node in nodes.items()
+            }
+        )
+        for pk, node in nodes.items():
+            node.paper_count = counts[f"c{pk}"]
     return roots
 
 
