@@ -119,10 +119,12 @@ def _search_postgres(queryset: QuerySet, text: str, parsed: ParsedQuery) -> Quer
         excluded |= Q(search_vector=SearchQuery(phrase, search_type="phrase", config="english"))
     # Rank only the first SEARCH_CAP matches: ranking and counting tens of thousands of rows for a
     # word in most papers costs ~0.5 s; the GIN index finds the first thousand in milliseconds.
-    ids = list(queryset.filter(search_vector=query).exclude(excluded).values_list("pk", flat=True)[:SEARCH_CAP])
+    # order_by(): no sort before the LIMIT, so the scan stops at the cap.
+    matching = queryset.order_by().exclude(excluded)
+    ids = list(matching.filter(search_vector=query).values_list("pk", flat=True)[:SEARCH_CAP])
     if len(ids) < TYPO_FALLBACK_BELOW and len(words) >= MIN_TYPO_LENGTH:
         # Few or no exact hits: a typo? Titles with a word close to the query's (pg_trgm index).
-        similar = queryset.filter(title__trigram_word_similar=words).exclude(excluded).exclude(pk__in=ids)
+        similar = matching.filter(title__trigram_word_similar=words).exclude(pk__in=ids)
         ids += list(similar.values_list("pk", flat=True)[: SEARCH_CAP - len(ids)])
     queryset = queryset.filter(pk__in=ids)
     weights = [0.05, 0.1, 0.3, 1.0]  # D, C, B, A: a title match outranks everything else
