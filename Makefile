@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed check clean
+.PHONY: run test lint format migrate seed check clean serve
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -31,6 +31,21 @@ test: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+## Production-style: gunicorn + a Celery worker + beat against DATABASE_URL and CELERY_BROKER_URL.
+WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+serve: $(VENV)/.installed
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (PostgreSQL) for make serve"; exit 1; }
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 1; }
+	$(PY) manage.py migrate --noinput
+	mkdir -p var
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_catalogue
+	trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2 & \
+	$(VENV)/bin/celery -A config beat --loglevel=info --schedule=var/celerybeat-schedule & \
+	$(VENV)/bin/gunicorn config.wsgi --workers $(WEB_CONCURRENCY) --bind 127.0.0.1:$(PORT) --access-logfile - ; \
+	wait
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

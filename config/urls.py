@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from config.views import healthz
 from papers.views import PaperViewSet
 from taxonomy.feeds import CategoryFeed, PapersFeed
 from taxonomy.views import (
@@ -29,11 +30,12 @@ api_patterns = [
     path("awesome.md", awesome_markdown_view, name="awesome-markdown"),
     path("changes/", ChangeListView.as_view(), name="change-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("api/", include((api_patterns, "api"))),
     path("feeds/papers.atom", PapersFeed(), name="feed-papers"),
     path("feeds/<slug:slug>.atom", CategoryFeed(), name="feed-category"),

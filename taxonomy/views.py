@@ -136,7 +136,9 @@ class _RecordedWriteViewSet(viewsets.ModelViewSet):
 class PlacementViewSet(_RecordedWriteViewSet):
     """A paper's place in a category, with its note."""
 
-    queryset = Placement.objects.select_related("paper", "category").filter(paper__status=Paper.Status.PUBLIC)
+    queryset = (
+        Placement.objects.select_related("paper", "category").filter(paper__status=Paper.Status.PUBLIC).order_by("pk")
+    )
     serializer_class = PlacementWriteSerializer
     filterset_fields = {"paper__citation_key": ["exact"], "category__slug": ["exact"]}
 
@@ -144,8 +146,10 @@ class PlacementViewSet(_RecordedWriteViewSet):
 class DimensionValueViewSet(_RecordedWriteViewSet):
     """One comparison value of a paper (technique = ILP, evidence §7)."""
 
-    queryset = DimensionValue.objects.select_related("paper", "dimension", "term").filter(
-        paper__status=Paper.Status.PUBLIC
+    queryset = (
+        DimensionValue.objects.select_related("paper", "dimension", "term")
+        .filter(paper__status=Paper.Status.PUBLIC)
+        .order_by("pk")
     )
     serializer_class = DimensionValueWriteSerializer
     filterset_fields = {"paper__citation_key": ["exact"], "dimension__slug": ["exact"]}
