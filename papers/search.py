@@ -223,7 +223,7 @@ def highlight(text: str, query: str, *, max_chars: int = 240) -> str:
     start = 0
     if words:
         first = re.search("|".join(re.escape(w) for w in words), text, re.IGNORECASE)
-        if first and first.start() > max_chars // 3:
+        if first and first.start() > max_chars // 3 and len(text) > max_chars:
             start = text.rfind(" ", 0, first.start() - max_chars // 3) + 1
     excerpt = text[start : start + max_chars]
     prefix, suffix = ("… " if start else ""), (" …" if start + max_chars < len(text) else "")
