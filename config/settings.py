@@ -200,7 +200,32 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- arXiv and ingestion ------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402  (kept inside the section that uses it)
+
+# The full query endpoint; the offline demo and tests point it at a loopback server.
 ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+# arXiv's API terms ask for at most one request every 3 seconds; tests and the offline demo use 0.
+ARXIV_DELAY_SECONDS = float(os.environ.get("ARXIV_DELAY_SECONDS") or 3)
+# Ids per request: 200 keep the query URL near 2.5 kB, and 1,000 ids take 5 requests.
+ARXIV_BATCH_SIZE = env_int("ARXIV_BATCH_SIZE", 200)
+ARXIV_TIMEOUT_SECONDS = float(os.environ.get("ARXIV_TIMEOUT_SECONDS") or 30)
+# Network errors, timeouts and HTTP 5xx/429 are retried by the tasks after 30 s, 60 s, 120 s, ...
+# (or the Retry-After arXiv asks for, if longer), at most ARXIV_MAX_RETRIES times.
+ARXIV_RETRY_BACKOFF_SECONDS = float(os.environ.get("ARXIV_RETRY_BACKOFF_SECONDS") or 30)
+ARXIV_RETRY_BACKOFF_MAX_SECONDS = float(os.environ.get("ARXIV_RETRY_BACKOFF_MAX_SECONDS") or 3600)
+ARXIV_MAX_RETRIES = env_int("ARXIV_MAX_RETRIES", 5)
+# The watch runs the saved queries once a day at this hour (UTC), after arXiv's nightly announcement.
+ARXIV_WATCH_HOUR = env_int("ARXIV_WATCH_HOUR", 6)
+BIBTEX_UPLOAD_MAX_BYTES = env_int("BIBTEX_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Pasted BibTeX arrives as a form or JSON field and counts against this (Django's default is 2.5 MB):
+# room for a text at the upload limit plus its JSON escaping.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * BIBTEX_UPLOAD_MAX_BYTES
+CELERY_BEAT_SCHEDULE = {
+    "watch-arxiv-daily": {
+        "task": "papers.watch_arxiv",
+        "schedule": crontab(minute=0, hour=ARXIV_WATCH_HOUR),
+    },
+}
 # --- end of arXiv and ingestion -----------------------------------------------
 
 LOGGING = {

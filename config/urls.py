@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from config.views import healthz
+from papers.export_views import paper_bibtex, papers_bibtex
 from papers.views import PaperViewSet
 from taxonomy.feeds import CategoryFeed, PapersFeed
 from taxonomy.views import (
@@ -23,6 +24,9 @@ router.register("values", DimensionValueViewSet, basename="value")
 
 api_patterns = [
     path("imports/", include("papers.import_urls")),
+    # Before the router, so "export.bib" is not read as a citation key.
+    path("papers/export.bib", papers_bibtex, name="papers-bibtex"),
+    path("papers/<slug:citation_key>/bibtex", paper_bibtex, name="paper-bibtex"),
     *router.urls,
     path("categories/", CategoryTreeView.as_view(), name="category-list"),
     path("categories/<slug:slug>/", CategoryDetailView.as_view(), name="category-detail"),

@@ -3,6 +3,7 @@
 Nothing here knows about the taxonomy; `taxonomy` builds on these models.
 """
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -25,6 +26,14 @@ class Source(models.TextChoices):
 class PaperQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=Paper.Status.PUBLIC)
+
+    def candidates(self):
+        """Papers the arXiv watch proposed, awaiting a curator's accept or reject."""
+        return self.filter(status=Paper.Status.CANDIDATE)
+
+    def flagged(self):
+        """Papers ingestion flagged for a curator (a newer arXiv version, a published version)."""
+        return self.filter(needs_review=True)
 
     def with_authors(self):
         authorships = Authorship.objects.select_related("author").order_by("position")
@@ -91,6 +100,18 @@ class Paper(models.Model):
     field_sources = models.JSONField(default=dict, blank=True)
     # Field names whose value could not be confirmed in a source; never exported as fact.
     unconfirmed_fields = models.JSONField(default=list, blank=True)
+    month = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-12, when the source gives it.")
+    # What arXiv says about its version of the work; the published version may differ (title, authors).
+    arxiv_title = models.CharField("arXiv title", max_length=500, blank=True)
+    arxiv_primary_category = models.CharField("arXiv primary category", max_length=40, blank=True)
+    arxiv_categories = models.JSONField("arXiv categories", default=list, blank=True)
+    journal_ref = models.CharField("journal reference", max_length=500, blank=True)
+    arxiv_comment = models.TextField("arXiv comment", blank=True)
+    arxiv_published = models.DateTimeField("first on arXiv", null=True, blank=True)
+    arxiv_updated = models.DateTimeField("latest arXiv version", null=True, blank=True)
+    # Set by ingestion when a curator should look: a newer arXiv version, a published version appeared.
+    needs_review = models.BooleanField("flagged for review", default=False)
+    review_reason = models.TextField(blank=True)
     # PostgreSQL only: weighted tsvector kept current by database triggers (taxonomy migration 0002),
     # because it gathers authors and category names from other tables. NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -116,6 +137,10 @@ class Paper(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["public", "candidate", "rejected"]), name="paper_status_valid"
             ),
+            # A month is 1-12 or unknown.
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12), name="paper_month_valid"
+            ),
         ]
         indexes = [
             # Year range filters and the default ordering.
@@ -126,6 +151,8 @@ class Paper(models.Model):
             GinIndex(fields=["search_vector"], name="paper_search_vector_gin"),
             # Typo-tolerant title matching with pg_trgm (word_similarity).
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="paper_title_trgm_gin"),
+            # The health page and the admin filter list the (few) papers flagged for review.
+            models.Index(fields=["needs_review"], condition=Q(needs_review=True), name="paper_needs_review_idx"),
         ]
 
     def __str__(self):
@@ -204,3 +231,116 @@ class Authorship(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.author}"
+
+
+class CandidatePaper(Paper):
+    """The admin inbox: papers the arXiv watch proposed, awaiting a curator's accept or reject."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "candidate"
+        verbose_name_plural = "candidate inbox"
+
+
+class ArxivQuery(models.Model):
+    """A saved arXiv search the watch runs on its schedule, e.g. all:"heterogeneous GPU" AND cat:cs.DC."""
+
+    name = models.CharField(max_length=120)
+    query = models.CharField(max_length=500, unique=True, help_text="arXiv API search_query syntax.")
+    is_active = models.BooleanField(default=True)
+    max_results = models.PositiveSmallIntegerField(default=50, help_text="Newest submissions looked at per run.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_new = models.PositiveIntegerField(default=0, help_text="Candidates the last run proposed.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "arXiv query"
+        verbose_name_plural = "arXiv queries"
+        constraints = [
+            models.CheckConstraint(condition=~Q(query=""), name="arxivquery_query_not_empty"),
+            # The arXiv API serves at most 2000 results per page; one page per query and run.
+            models.CheckConstraint(
+                condition=Q(max_results__gte=1, max_results__lte=2000), name="arxivquery_max_results_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IngestRun(models.Model):
+    """One import or fetch: what was asked, how it went, and what happened to each entry."""
+
+    class Kind(models.TextChoices):
+        ARXIV_FETCH = "arxiv_fetch", "arXiv fetch"
+        ARXIV_WATCH = "arxiv_watch", "arXiv watch"
+        BIBTEX_IMPORT = "bibtex_import", "BibTeX import"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Outcome(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        UNCHANGED = "unchanged"
+        DUPLICATE = "duplicate"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    input = models.TextField(blank=True, help_text="arXiv ids (one per line), the BibTeX text, or the queries run.")
+    input_name = models.CharField(max_length=200, blank=True, help_text="Uploaded file name, if any.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Set while a transient failure (network, HTTP 5xx) waits for its retry: arXiv is "in backoff".
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    requests_made = models.PositiveIntegerField(default=0, help_text="HTTP requests sent to arXiv.")
+    created_count = models.PositiveIntegerField("created", default=0)
+    updated_count = models.PositiveIntegerField("updated", default=0)
+    unchanged_count = models.PositiveIntegerField("unchanged", default=0)
+    duplicate_count = models.PositiveIntegerField("duplicate", default=0)
+    failed_count = models.PositiveIntegerField("failed", default=0)
+    # One {"entry", "outcome", "paper", "message"} per entry, in input order.
+    messages = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="Why the run as a whole failed.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "ingest run"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["arxiv_fetch", "arxiv_watch", "bibtex_import"]), name="ingestrun_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]), name="ingestrun_state_valid"
+            ),
+            # A finished run has its finishing time; the health page sorts on it.
+            models.CheckConstraint(
+                condition=~Q(state__in=["done", "failed"]) | Q(finished_at__isnull=False),
+                name="ingestrun_finished_has_time",
+            ),
+        ]
+        indexes = [
+            # Health page: the last successful run and recent failures per kind.
+            models.Index(fields=["kind", "state", "finished_at"], name="ingestrun_kind_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.state})"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {outcome.value: getattr(self, f"{outcome.value}_count") for outcome in self.Outcome}
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

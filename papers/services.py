@@ -12,18 +12,25 @@ def get_or_create_authors(names: Iterable[PersonName]) -> list[Author]:
     """Authors for `names`, in order, creating the missing ones (two queries at most plus inserts)."""
     names = list(names)
     wanted = {(n.family, n.given) for n in names}
-    existing = {
-        (a.family_name, a.given_name): a
-        for a in Author.objects.filter(family_name__in={f for f, _ in wanted})
-        if (a.family_name, a.given_name) in wanted
-    }
+    existing = _authors_named(wanted, {f for f, _ in wanted})
     missing = [Author(family_name=f, given_name=g) for f, g in wanted - existing.keys()]
     if missing:
         # ignore_conflicts: a concurrent import may have created the same author meanwhile.
-        Author.objects.bulk_create(missing, ignore_conflicts=True)
-        for author in Author.objects.filter(family_name__in={a.family_name for a in missing}):
-            existing.setdefault((author.family_name, author.given_name), author)
+        Author.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)
+        for key, author in _authors_named(wanted, {a.family_name for a in missing}).items():
+            existing.setdefault(key, author)
     return [existing[(n.family, n.given)] for n in names]
+
+
+def _authors_named(wanted: set[tuple[str, str]], families: set[str], chunk: int = 2000) -> dict:
+    """Existing authors among `wanted`, looked up by family name in chunks (SQLite bounds IN lists)."""
+    families = sorted(families)
+    found = {}
+    for start in range(0, len(families), chunk):
+        for author in Author.objects.filter(family_name__in=families[start : start + chunk]):
+            if (author.family_name, author.given_name) in wanted:
+                found[(author.family_name, author.given_name)] = author
+    return found
 
 
 @transaction.atomic

@@ -1,0 +1,312 @@
+"""The home page's search: the API's filters, facets and highlighting, shaped for templates.
+
+The page and GET /api/papers/ read the same parameters through `PaperFilter`, so a page URL and an
+API URL with the same query string list the same papers. Every link on the page (facets, pages,
+removing a filter) is built here from the current parameters, so it works without JavaScript.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from rest_framework.exceptions import ValidationError
+
+from papers.filters import ORDERINGS, PaperFilter
+from papers.search import SearchQueryError, clean_query, highlight, parse_query
+from papers.views import public_papers_for_listing
+from taxonomy.models import Category
+from taxonomy.selectors import FACET_DIMENSIONS, facet_counts, term_dimensions
+
+PAGE_SIZE = 20
+FILTER_PARAMS = ("q", "category", "year_min", "year_max", "author", "venue", "has_code", "ordering")
+ORDERING_LABELS = {
+    "relevance": "Best match",
+    "-year": "Newest first",
+    "year": "Oldest first",
+    "-citations": "Most cited",
+    "title": "Title A–Z",
+}
+SNIPPET_CHARS = 240
+
+
+@dataclass
+class FacetItem:
+    label: str
+    count: int
+    url: str
+    selected: bool = False
+    depth: int = 0
+    key: str = ""  # a stable id, so a script can put focus back on the same item after an update
+
+
+@dataclass
+class ActiveFilter:
+    label: str
+    remove_url: str
+
+
+@dataclass
+class SearchPage:
+    params: dict[str, str]
+    page: Page
+    facets: list[tuple[str, str, list[FacetItem]]] = field(default_factory=list)  # (param, heading, items)
+    year_facet: list[FacetItem] = field(default_factory=list)
+    has_code: FacetItem | None = None
+    active: list[ActiveFilter] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    orderings: list[tuple[str, str]] = field(default_factory=list)
+    ordering: str = "-year"
+    base_url: str = "/"
+
+    @property
+    def query(self) -> str:
+        return self.params.get("q", "")
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+    def url(self, **changes) -> str:
+        return _url(self.base_url, self.params, **changes)
+
+    def hidden_except(self, *names: str) -> list[tuple[str, str]]:
+        """What a form on the page carries along besides its own fields (a new choice starts at page 1)."""
+        return [(k, v) for k, v in self.params.items() if k not in (*names, "page")]
+
+    @property
+    def hidden_for_sort(self) -> list[tuple[str, str]]:
+        return self.hidden_except("ordering")
+
+    @property
+    def hidden_for_years(self) -> list[tuple[str, str]]:
+        return self.hidden_except("year_min", "year_max")
+
+    @property
+    def hidden_for_search(self) -> list[tuple[str, str]]:
+        return self.hidden_except("q")
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(page=self.page.next_page_number()) if self.page.has_next() else None
+
+    @property
+    def page_links(self) -> list[tuple[int | None, str | None]]:
+        """(number, url) around the current page; (None, None) marks a gap."""
+        links = []
+        for number in self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1):
+            if number == Paginator.ELLIPSIS:
+                links.append((None, None))
+            else:
+                links.append((number, self.url(page=number) if number != self.page.number else None))
+        return links
+
+    @property
+    def title(self) -> str:
+        return f"{self.query} — Search" if self.query else "Search"
+
+    @property
+    def status(self) -> str:
+        noun = "paper" if self.total == 1 else "papers"
+        return f"{self.total} {noun} found" if self.params else f"{self.total} {noun}"
+
+
+def _url(base: str, params: dict[str, str], **changes) -> str:
+    merged = dict(params)
+    merged.pop("page", None)  # any change of filters starts again at page 1
+    for name, value in changes.items():
+        if value in (None, ""):
+            merged.pop(name, None)
+        else:
+            merged[name] = str(value)
+    if merged.get("page") == "1":
+        del merged["page"]
+    return f"{base}?{urlencode(merged)}" if merged else base
+
+
+def _toggle(values: str, slug: str) -> str:
+    """`values` (a comma list) with `slug` added, or removed when present."""
+    current = [v for v in values.split(",") if v]
+    return ",".join(v for v in current if v != slug) if slug in current else ",".join([*current, slug])
+
+
+def run_search(query: dict, *, base_url: str | None = None) -> SearchPage:
+    """Filter, count, facet and page the public papers for the page's query parameters."""
+    base_url = base_url or reverse("frontend:home")
+    dimensions = term_dimensions()
+    names = (*FILTER_PARAMS, *dimensions)
+    params = {name: query.get(name, "").strip() for name in names}
+    params = {name: value for name, value in params.items() if value}
+    errors: list[str] = []
+
+    # A bad parameter is reported and dropped, so the page still lists something useful.
+    queryset = None
+    for _attempt in range(3):
+        filterset = PaperFilter(data=params, queryset=public_papers_for_listing())
+        bad = dict(filterset.errors)
+        if not bad:
+            try:
+                queryset = filterset.qs  # the filters run here, so their errors surface here
+                break
+            except (ValidationError, SearchQueryError) as exc:
+                detail = exc.detail if isinstance(exc, ValidationError) else {"q": [str(exc)]}
+                bad = detail if isinstance(detail, dict) else {"q": detail}
+        for name, messages in bad.items():
+            messages = messages if isinstance(messages, list) else [messages]
+            errors.extend(f"{_param_label(name, dimensions)}: {message}" for message in messages)
+            params.pop(name, None)
+    if queryset is None:  # pragma: no cover - three rounds drop every bad parameter
+        queryset = public_papers_for_listing()
+
+    ordering = params.get("ordering") or "relevance"
+    if ordering == "relevance" and not params.get("q"):
+        ordering = "-year"  # without a search, relevance means the default order
+    page = Paginator(queryset, PAGE_SIZE).get_page(query.get("page"))
+    if page.number > 1:
+        params["page"] = str(page.number)
+    _decorate(page.object_list, params.get("q", ""))
+
+    result = SearchPage(params=params, page=page, errors=errors, ordering=ordering, base_url=base_url)
+    result.orderings = [(key, ORDERING_LABELS[key]) for key in ORDERINGS if key != "relevance" or params.get("q")]
+    _add_facets(result, queryset, dimensions)
+    return result
+
+
+def _param_label(name: str, dimensions: dict) -> str:
+    labels = {"q": "Search", "year_min": "From year", "year_max": "To year", "has_code": "Has code"}
+    if name in dimensions:
+        return dimensions[name].name
+    return labels.get(name, name.replace("_", " ").capitalize())
+
+
+def _decorate(papers, query: str) -> None:
+    """Give each paper on the page its title and excerpt as safe HTML, with the query's matches marked."""
+    for paper in papers:
+        excerpt_source = paper.abstract or paper.version_note
+        if query:
+            # PostgreSQL annotates escaped headlines; the fallback search leaves that to highlight().
+            title = getattr(paper, "title_snippet", None) or _mark_whole(paper.title, query)
+            snippet = getattr(paper, "snippet", None) or highlight(excerpt_source or paper.venue, query)
+        else:
+            title = html.escape(paper.title)
+            snippet = highlight(excerpt_source, "", max_chars=SNIPPET_CHARS)
+        paper.title_html = mark_safe(title)  # noqa: S308 - escaped by highlight() or by the database
+        paper.snippet_html = mark_safe(snippet)  # noqa: S308
+
+
+def _mark_whole(text: str, query: str) -> str:
+    """All of `text`, escaped, with the query's words marked (highlight() cuts long text to an excerpt)."""
+    parsed = parse_query(clean_query(query))
+    words = sorted({word for term in parsed.terms for word in term.split()}, key=len, reverse=True)
+    escaped = html.escape(text)
+    if not words:
+        return escaped
+    pattern = re.compile("|".join(re.escape(html.escape(word)) for word in words), re.IGNORECASE)
+    return pattern.sub(lambda match: f"<mark>{match.group(0)}</mark>", escaped)
+
+
+def _add_facets(result: SearchPage, queryset: QuerySet, dimensions: dict) -> None:
+    counts = facet_counts(queryset)
+    params = result.params
+    category_counts = {item["slug"]: item["count"] for item in counts["category"]}
+    category_names = {}
+
+    # The tree's shape and names only (one query): facet_counts already counted the papers.
+    children: dict[int | None, list[Category]] = {}
+    for category in Category.objects.tree_order().only("pk", "parent_id", "slug", "name"):
+        children.setdefault(category.parent_id, []).append(category)
+    items = []
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, []):
+            slug = category.slug
+            category_names[slug] = category.name
+            selected = params.get("category") == slug
+            count = category_counts.get(slug, 0)
+            if count or selected:
+                items.append(
+                    FacetItem(
+                        label=category.name,
+                        count=count,
+                        url=result.url(category=None if selected else slug),
+                        selected=selected,
+                        depth=depth,
+                        key=f"category-{slug}",
+                    )
+                )
+            walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    result.facets.append(("category", "Category", items))
+
+    term_names = {}
+    for slug in FACET_DIMENSIONS:
+        dimension = dimensions.get(slug)
+        if dimension is None:
+            continue
+        chosen = params.get(slug, "")
+        rows = counts.get(slug, [])
+        term_names.update({(slug, row["slug"]): row["name"] for row in rows})
+        facet = [
+            FacetItem(
+                label=row["name"],
+                count=row["count"],
+                url=result.url(**{slug: _toggle(chosen, row["slug"])}),
+                selected=row["slug"] in chosen.split(","),
+                key=f"{slug}-{row['slug']}",
+            )
+            for row in rows
+        ]
+        result.facets.append((slug, dimension.name, facet))
+
+    year_min, year_max = params.get("year_min"), params.get("year_max")
+    for row in counts["year"]:
+        year = str(row["year"])
+        selected = year_min == year_max == year
+        result.year_facet.append(
+            FacetItem(
+                label=year,
+                count=row["count"],
+                url=result.url(year_min=None, year_max=None) if selected else result.url(year_min=year, year_max=year),
+                selected=selected,
+                key=f"year-{year}",
+            )
+        )
+
+    with_code = params.get("has_code", "").lower() in ("true", "1", "yes")
+    result.has_code = FacetItem(
+        label="Has code",
+        count=queryset.exclude(code_url="").count(),
+        url=result.url(has_code=None if with_code else "true"),
+        selected=with_code,
+        key="has-code",
+    )
+
+    # The filters in force, each with a link that removes it.
+    for name, value in params.items():
+        if name in ("q", "ordering", "page"):
+            continue
+        if name in dimensions:
+            for slug in value.split(","):
+                label = term_names.get((name, slug), slug)
+                result.active.append(
+                    ActiveFilter(f"{dimensions[name].name}: {label}", result.url(**{name: _toggle(value, slug)}))
+                )
+            continue
+        label = {
+            "category": lambda v: f"Category: {category_names.get(v, v)}",
+            "year_min": lambda v: f"From {v}",
+            "year_max": lambda v: f"Until {v}",
+            "author": lambda v: f"Author: {v}",
+            "venue": lambda v: f"Venue: {v}",
+            "has_code": lambda v: "Has code" if v.lower() in ("true", "1", "yes") else "Without code",
+        }[name](value)
+        result.active.append(ActiveFilter(label, result.url(**{name: None})))

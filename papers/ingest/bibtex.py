@@ -1,0 +1,426 @@
+"""BibTeX text -> PaperRecords, with bibtexparser v2 for splitting and pylatexenc for LaTeX; no ORM.
+
+bibtexparser only splits the text into blocks here (an empty parse stack): macro references, `#`
+concatenation and enclosing braces are resolved by `resolve_value`, because its own middlewares leave
+concatenations unresolved and decode LaTeX too slowly (see shared/LIBRARIES.md). LaTeX is decoded only
+in the fields we store, and only when they contain markup.
+"""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import bibtexparser
+from bibtexparser import model
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
+from papers.ingest import PaperRecord, normalize_space
+from papers.names import PersonName
+
+# bibtexparser logs every failed block at WARNING; the import reports them per entry instead.
+logging.getLogger("bibtexparser.splitter").setLevel(logging.ERROR)
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# What BibTeX styles define the month macros as.
+_MONTH_NAMES = dict(
+    zip(
+        MONTH_MACROS,
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        strict=True,
+    )
+)
+
+# Entry types outside Paper.EntryType, mapped onto the nearest one.
+_ENTRY_TYPES = {
+    "article": "article",
+    "inproceedings": "inproceedings",
+    "conference": "inproceedings",
+    "incollection": "incollection",
+    "inbook": "incollection",
+    "book": "book",
+    "proceedings": "book",
+    "phdthesis": "phdthesis",
+    "thesis": "phdthesis",
+    "mastersthesis": "mastersthesis",
+    "techreport": "techreport",
+    "report": "techreport",
+    "unpublished": "unpublished",
+}
+# Where each entry type keeps what Paper calls the venue.
+VENUE_FIELD = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "techreport": "institution",
+    "misc": "howpublished",
+    "unpublished": "note",
+}
+ARXIV_VENUE = "arXiv preprint"
+_ARXIV_VENUE_RE = re.compile(r"^(?:arxiv(?: e-prints| preprint)?|corr)(?:,? *(?:arxiv:|abs/)?\S*)?$", re.IGNORECASE)
+_ARXIV_IN_TEXT_RE = re.compile(
+    r"(?:arxiv[:\s]\s*|arxiv\.org/(?:abs|pdf)/|abs/)(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})",
+    re.IGNORECASE,
+)
+_KEY_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+_RAW_KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
+_YEAR_RE = re.compile(r"\b(\d{4})\b")
+_LATEX_MARKUP = re.compile(r"[\\{}~$]|--|``|''")
+
+_latex_context = get_default_latex_context_db()
+_latex_context.add_context_category(
+    "heterogpu",
+    prepend=True,
+    macros=[
+        # What papers.exports writes for characters BibTeX or LaTeX would misread; decode them back.
+        MacroTextSpec("textasciicircum", "^"),
+        MacroTextSpec("textbraceleft", "{"),
+        MacroTextSpec("textbraceright", "}"),
+        # pylatexenc turns these logos into nothing.
+        MacroTextSpec("LaTeX", "LaTeX"),
+        MacroTextSpec("TeX", "TeX"),
+        MacroTextSpec("BibTeX", "BibTeX"),
+    ],
+)
+_latex_to_text = LatexNodes2Text(latex_context=_latex_context, math_mode="verbatim")
+
+
+@dataclass
+class BibProblem:
+    label: str
+    line: int | None
+    outcome: str  # "failed" or "duplicate"
+    message: str
+
+
+@dataclass
+class ParsedBibtex:
+    records: list[PaperRecord] = field(default_factory=list)
+    problems: list[BibProblem] = field(default_factory=list)
+
+
+def decode_latex(text: str | None) -> str:
+    """Display text for a BibTeX value: `{\\"u}` -> ü, `{GPU}` -> GPU, `--` -> en dash, spaces collapsed."""
+    if not text:
+        return ""
+    if not _LATEX_MARKUP.search(text):
+        return normalize_space(text)
+    simple = _decode_simple_latex(text)
+    if simple is not None:
+        return normalize_space(simple)
+    try:
+        return normalize_space(_latex_to_text.latex_to_text(text))
+    except Exception:  # pylatexenc is tolerant, but a pathological value must not stop the import
+        return normalize_space(text.replace("{", "").replace("}", ""))
+
+
+# The markup nearly every .bib uses (braces, accents, escaped specials), decoded by regular expressions:
+# pylatexenc takes ~1 ms per value, too slow for imports of thousands of entries. Anything else
+# (math, other commands) goes to pylatexenc; tests check that both agree.
+_COMBINING = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308",
+    "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a",
+}  # fmt: skip
+_LETTERS = {
+    "L": "Ł", "l": "ł", "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+    "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ",
+}  # fmt: skip
+_TEXT_MACROS = {
+    "textendash": "–", "textemdash": "—", "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\\",
+    "textbraceleft": "{", "textbraceright": "}", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
+}  # fmt: skip
+_SYMBOL_ACCENT_RE = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))""")
+_LETTER_ACCENT_RE = re.compile(r"\\([uvHckr])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))")
+_LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[LloOij])(?![A-Za-z])(?:\{\}|\s+)?")
+_TEXT_MACRO_RE = re.compile(r"\\(" + "|".join(_TEXT_MACROS) + r")(?![A-Za-z])(?:\{\}|\s+)?")
+_ESCAPE_RE = re.compile(r"\\([&%$#_{} ])")
+_PROTECTED = {"{": "\ue000", "}": "\ue001", "$": "\ue002", "~": "\ue003"}  # literal characters kept from brace removal
+
+
+def _accent(match: re.Match) -> str:
+    base = match.group(2) or match.group(3)
+    base = {"\\i": "i", "\\j": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", base + _COMBINING[match.group(1)])
+
+
+def _decode_simple_latex(text: str) -> str | None:
+    """`text` decoded if it uses only common markup, else None (then pylatexenc decodes it)."""
+    if "$" in text.replace("\\$", ""):
+        return None  # math
+    text = _SYMBOL_ACCENT_RE.sub(_accent, text)
+    text = _LETTER_ACCENT_RE.sub(_accent, text)
+    text = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], text)
+    text = _TEXT_MACRO_RE.sub(lambda m: _PROTECTED.get(_TEXT_MACROS[m.group(1)], _TEXT_MACROS[m.group(1)]), text)
+    text = _ESCAPE_RE.sub(lambda m: _PROTECTED.get(m.group(1), m.group(1)), text)
+    if "\\" in text:
+        return None  # a command we don't know
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    text = text.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
+    for char, placeholder in _PROTECTED.items():
+        text = text.replace(placeholder, char)
+    return text
+
+
+def resolve_value(raw: str, macros: dict[str, str], undefined: list[str] | None = None) -> str:
+    """The text of a raw BibTeX value: enclosing braces or quotes removed, macros and `#` resolved."""
+    raw = raw.strip()
+    if "#" not in raw:
+        # The common case: one braced or quoted value, a number, or one macro.
+        if len(raw) >= 2 and ((raw[0] == "{" and raw[-1] == "}") or (raw[0] == '"' and raw[-1] == '"')):
+            return raw[1:-1]
+        return _resolve_word(raw, macros, undefined)
+    parts, i, n = [], 0, len(raw)
+    while i < n:
+        char = raw[i]
+        if char.isspace() or char == "#":
+            i += 1
+        elif char in '{"':
+            end = _closing(raw, i)
+            parts.append(raw[i + 1 : end])
+            i = end + 1
+        else:
+            end = i
+            while end < n and not raw[end].isspace() and raw[end] != "#":
+                end += 1
+            parts.append(_resolve_word(raw[i:end], macros, undefined))
+            i = end
+    return "".join(parts)
+
+
+def _closing(raw: str, start: int) -> int:
+    """Index of the delimiter closing the one at `start` (BibTeX counts braces, even after a backslash)."""
+    depth = 0
+    for index in range(start + 1, len(raw)):
+        char = raw[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and raw[start] == "{":
+                return index
+            depth -= 1
+        elif char == '"' and depth == 0 and raw[start] == '"':
+            return index
+    return len(raw)
+
+
+def _resolve_word(word: str, macros: dict[str, str], undefined: list[str] | None) -> str:
+    if not word or word.isdigit():
+        return word
+    lowered = word.lower()
+    if lowered in macros:
+        return macros[lowered]
+    if lowered in _MONTH_NAMES:
+        return _MONTH_NAMES[lowered]
+    if undefined is not None:
+        undefined.append(word)
+    return word
+
+
+def parse_month(text: str) -> int | None:
+    text = text.strip().lower().rstrip(".")
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    return MONTHS.get(text)
+
+
+@lru_cache(maxsize=50_000)  # the same names recur across entries; PersonName is immutable
+def person_from_name(raw: str) -> PersonName:
+    """One BibTeX-style name ("von Last, Jr, First" or "First von Last"), LaTeX decoded."""
+    parts = parse_single_name_into_parts(raw, strict=False)
+    family = decode_latex(" ".join(parts.von + parts.last))
+    if parts.jr:
+        family = f"{family}, {decode_latex(' '.join(parts.jr))}"
+    given = decode_latex(" ".join(parts.first))
+    if not family:  # a single given-name-only word: keep it as the family name
+        family, given = given, ""
+    return PersonName(family=family, given=given)
+
+
+def split_authors(raw: str) -> tuple[list[PersonName], bool]:
+    """Names in order, and whether the list ended with "and others" (et al.)."""
+    names = split_multiple_persons_names(raw)
+    truncated = bool(names) and names[-1].strip().lower() == "others"
+    return [person_from_name(name) for name in names if name.strip() and name.strip().lower() != "others"], truncated
+
+
+def parse_bibtex(text: str) -> ParsedBibtex:
+    """Every entry of `text` as a record or a problem, in file order; never raises on bad input."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    macros: dict[str, str] = {}
+    parsed = ParsedBibtex()
+    for block in library.blocks:
+        if isinstance(block, model.String):
+            # Later definitions win and may refer to earlier ones, as in BibTeX.
+            macros[block.key.lower()] = resolve_value(block.value, macros)
+        elif isinstance(block, model.Entry):
+            result = _record(block, macros)
+            (parsed.records if isinstance(result, PaperRecord) else parsed.problems).append(result)
+        elif isinstance(block, model.ParsingFailedBlock):
+            parsed.problems.append(_problem(block))
+    return parsed
+
+
+def _line(block: model.Block) -> int | None:
+    """1-based line number (bibtexparser counts from 0)."""
+    return block.start_line + 1 if block.start_line is not None else None
+
+
+def _problem(block: model.ParsingFailedBlock) -> BibProblem:
+    raw_key = _RAW_KEY_RE.match((block.raw or "").lstrip())
+    line = _line(block)
+    label = raw_key.group(1) if raw_key else f"line {line}"
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        return BibProblem(
+            block.key,
+            line,
+            "duplicate",
+            f"Key {block.key} is used twice in this file: the entry at line {_line(block.previous_block)} "
+            "was imported, this one ignored.",
+        )
+    if isinstance(block, model.DuplicateFieldKeyBlock):
+        return BibProblem(
+            label, line, "failed", f"Field {', '.join(sorted(block.duplicate_keys))} given twice in one entry."
+        )
+    reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
+    return BibProblem(label, line, "failed", f"Malformed entry at line {line}: {normalize_space(reason)}")
+
+
+def _record(entry: model.Entry, macros: dict[str, str]) -> PaperRecord | BibProblem:
+    undefined: list[str] = []
+    values = {f.key.lower(): resolve_value(f.value, macros, undefined) for f in entry.fields}
+    notes = [f"Undefined @string macro {name!r} kept as text." for name in dict.fromkeys(undefined)]
+    line = _line(entry)
+    title = decode_latex(values.get("title"))
+    if not title:
+        return BibProblem(entry.key, line, "failed", "No title.")
+    entry_type = _ENTRY_TYPES.get(entry.entry_type.lower(), "misc")
+    fields: dict[str, object] = {"title": title, "entry_type": entry_type}
+
+    venue_field = VENUE_FIELD.get(entry_type)
+    venue_raw = values.get(venue_field, "") if venue_field else ""
+    if not venue_raw and entry_type == "misc":
+        venue_raw = values.get("journal") or values.get("booktitle") or ""
+    venue = decode_latex(venue_raw)
+
+    arxiv_id, version = _arxiv_id(values)
+    is_preprint = bool(venue) and bool(_ARXIV_VENUE_RE.match(venue))
+    if is_preprint:
+        venue = ARXIV_VENUE
+    elif entry_type in ("misc", "unpublished") and arxiv_id:
+        is_preprint = True
+    if is_preprint and entry_type == "article":
+        entry_type = fields["entry_type"] = "misc"  # Google Scholar cites preprints as "article"
+    if is_preprint and not venue:
+        venue = ARXIV_VENUE
+    if venue:
+        fields["venue"] = venue
+
+    year_match = _YEAR_RE.search(values.get("year", ""))
+    if year_match and 1900 <= int(year_match.group(1)) <= 2100:
+        fields["year"] = int(year_match.group(1))
+    elif values.get("year"):
+        notes.append(f"Ignored year {values['year']!r}.")
+    if values.get("month"):
+        month = parse_month(values["month"])
+        if month:
+            fields["month"] = month
+        else:
+            notes.append(f"Ignored month {values['month']!r}.")
+
+    volume = normalize_space(values.get("volume"))
+    if volume and not (is_preprint and volume.lower().startswith("abs/")):  # DBLP's CoRR "abs/2005.14038"
+        fields["volume"] = volume
+    for name, source in (("number", "number"), ("number", "issue"), ("publisher", "publisher")):
+        value = decode_latex(values.get(source))
+        if value and name not in fields:
+            fields[name] = value
+    pages = normalize_space(values.get("pages"))
+    if pages:
+        fields["pages"] = re.sub(r"\s*(?:-+|–|—|\\textendash\{?\}?)\s*", "-", pages)
+    if values.get("abstract"):
+        fields["abstract"] = decode_latex(values["abstract"])
+    if values.get("url"):
+        fields["url"] = normalize_space(values["url"])
+    if values.get("doi"):
+        try:
+            fields["doi"] = normalize_doi(values["doi"])
+        except InvalidIdentifier:
+            notes.append(f"Ignored DOI {values['doi']!r}: not a DOI.")
+    if arxiv_id:
+        fields["arxiv_id"] = arxiv_id
+        if version:
+            fields["arxiv_version"] = version
+        if is_preprint:
+            fields["arxiv_title"] = title
+        if values.get("primaryclass"):
+            fields["arxiv_primary_category"] = normalize_space(values["primaryclass"])
+
+    authors, truncated = split_authors(values.get("author", ""))
+    if truncated:
+        notes.append('Author list ends with "and others": only the named authors were kept.')
+    return PaperRecord(
+        label=entry.key,
+        source="bibtex",
+        fields=fields,
+        authors=authors,
+        is_preprint=is_preprint,
+        key=entry.key if _KEY_RE.match(entry.key) else "",
+        line=line,
+        notes=notes,
+    )
+
+
+def _arxiv_id(values: dict[str, str]) -> tuple[str | None, int | None]:
+    """The arXiv id the entry names: eprint (+ archivePrefix/eprinttype), or an arXiv URL or reference."""
+    prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").strip().lower()
+    eprint = values.get("eprint", "").strip()
+    candidates = [eprint] if eprint and prefix in ("", "arxiv") else []
+    for name in ("journal", "howpublished", "volume", "note", "url"):
+        match = _ARXIV_IN_TEXT_RE.search(values.get(name, ""))
+        if match:
+            candidates.append(match.group(1))
+    for candidate in candidates:
+        try:
+            return parse_arxiv_id(candidate)
+        except InvalidIdentifier:
+            continue
+    return None, None

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from papers import ingestion, tasks
+from papers.management.reporting import finish, report_run
+from papers.models import IngestRun
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch papers from arXiv by id and add or refresh them (in batches; retried with backoff when arXiv "
+        "is unavailable). Prints the outcome counts; exits non-zero when the fetch failed as a whole."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "ids", nargs="+", metavar="ID", help="arXiv ids in any form: 2005.14038, arXiv:2005.14038v2, URLs."
+        )
+
+    def handle(self, *args, ids, **options):
+        run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids))
+        # In this process, through the task: the same retries and backoff as on a worker.
+        tasks.fetch_arxiv.apply(kwargs={"ids": ids, "run_id": run.pk})
+        finish(report_run(self, run), "The arXiv fetch")
