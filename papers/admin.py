@@ -13,6 +13,7 @@ from papers import ingestion, tasks
 from papers.identifiers import InvalidIdentifier, parse_arxiv_id
 from papers.models import ArxivQuery, Author, Authorship, CandidatePaper, IngestRun, Paper, Source
 from taxonomy.models import Category, DimensionValue, Placement
+from taxonomy.services import delete_with_history, save_with_history
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -150,6 +151,16 @@ class PaperAdmin(admin.ModelAdmin):
             obj.field_sources[name] = Source.CURATOR.value
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (Placement, DimensionValue):
+            return super().save_formset(request, form, formset, change)
+        # Placements and comparison values go through the recorded writes: /api/changes/ shows them.
+        instances = formset.save(commit=False)
+        for instance in formset.deleted_objects:
+            delete_with_history(user=request.user, instance=instance)
+        for instance in instances:
+            save_with_history(user=request.user, instance=instance)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # An edited author list is the curator's too.
@@ -266,14 +277,12 @@ class CandidateInboxAdmin(admin.ModelAdmin):
         if form.is_valid():
             with transaction.atomic():
                 papers = list(queryset)
-                Placement.objects.bulk_create(
-                    [
-                        Placement(paper=paper, category=category, note=form.cleaned_data["note"])
-                        for paper in papers
-                        for category in form.cleaned_data["categories"]
-                    ],
-                    ignore_conflicts=True,
-                )
+                placed = set(Placement.objects.filter(paper__in=papers).values_list("paper_id", "category_id"))
+                for paper in papers:
+                    for category in form.cleaned_data["categories"]:
+                        if (paper.pk, category.pk) not in placed:
+                            placement = Placement(paper=paper, category=category, note=form.cleaned_data["note"])
+                            save_with_history(user=request.user, instance=placement)  # recorded as a change
                 accepted = ingestion.accept_candidates(Paper.objects.filter(pk__in=[p.pk for p in papers]))
             names = ", ".join(c.name for c in form.cleaned_data["categories"])
             self.message_user(request, f"Accepted {accepted} papers into {names}.")

@@ -71,3 +71,28 @@ def test_a_curator_edit_is_recorded_as_the_fields_source(staff_client, seed):
     assert paper.title == "AMP (curated)"
     assert paper.field_sources["title"] == "curator"
     assert paper.doi is None
+
+
+def test_placement_edits_in_the_admin_are_recorded_as_changes(staff_client, seed):
+    from taxonomy.models import ChangeRecord
+
+    paper = Paper.objects.get(citation_key="li2022amp")
+    page = staff_client.get(f"/admin/papers/paper/{paper.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["_save"] = "Save"
+    for formset in (fs.formset for fs in page.context["inline_admin_formsets"]):
+        prefix = formset.prefix
+        data[f"{prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        for i, inline_form in enumerate(formset.forms):
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None and value is not False:
+                    data[f"{prefix}-{i}-{name}"] = value
+            if inline_form.instance.__class__.__name__ == "Placement":
+                data[f"{prefix}-{i}-note"] = "§3.6 per-pipeline batch sizes, edited in the admin."
+    assert staff_client.post(f"/admin/papers/paper/{paper.pk}/change/", data).status_code == 302
+    change = ChangeRecord.objects.get(citation_key="li2022amp")
+    assert change.action == "updated" and change.username == "curator"
+    assert change.after["note"].startswith("§3.6 per-pipeline")

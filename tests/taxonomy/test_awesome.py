@@ -23,3 +23,11 @@ def test_unplaced_public_papers_are_listed_as_unsorted_and_candidates_not_at_all
     text = api.get("/api/awesome.md").content.decode()
     assert "## Unsorted" in text and "An unsorted paper" in text
     assert "A candidate paper" not in text
+
+
+def test_export_markdown_command_writes_the_same_text_as_the_api(api, seed, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "README.md"
+    call_command("export_markdown", "-o", str(path))
+    assert path.read_text(encoding="utf-8") == api.get("/api/awesome.md").content.decode()
