@@ -189,6 +189,15 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Facet and category counts are cached this long (seconds; 0 = always exact). Per process unless
+# CACHE_URL names a shared cache (e.g. redis://127.0.0.1:6379/1).
+FACET_CACHE_SECONDS = env_int("FACET_CACHE_SECONDS", 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    if os.environ.get("CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- Celery ------------------------------------------------------------------
 # Without a broker, tasks run eagerly in-process (laptop default, tests).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from rest_framework.exceptions import ValidationError
 
 from papers.filters import ORDERINGS, PaperFilter
-from papers.search import SearchQueryError, clean_query, highlight, parse_query
+from papers.search import SearchQueryError, add_snippets, clean_query, highlight, parse_query
 from papers.views import public_papers_for_listing
 from taxonomy.models import Category
 from taxonomy.selectors import FACET_DIMENSIONS, facet_counts, term_dimensions
@@ -189,6 +189,9 @@ def _param_label(name: str, dimensions: dict) -> str:
 
 def _decorate(papers, query: str) -> None:
     """Give each paper on the page its title and excerpt as safe HTML, with the query's matches marked."""
+    papers = list(papers)
+    if query:
+        add_snippets(papers, query)
     for paper in papers:
         excerpt_source = paper.abstract or paper.version_note
         if query:

@@ -80,7 +80,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def search_papers(queryset: QuerySet, text: str) -> QuerySet:
-    """Papers matching `text`, annotated with `rank`, `snippet` and `title_snippet`, best first."""
+    """Papers matching `text`, annotated with `rank`, best first (snippets: add_snippets on a page)."""
     text = clean_query(text)
     parsed = parse_query(text)
     if not parsed.terms:
@@ -128,27 +128,40 @@ def _search_postgres(queryset: QuerySet, text: str, parsed: ParsedQuery) -> Quer
         ids += list(similar.values_list("pk", flat=True)[: SEARCH_CAP - len(ids)])
     queryset = queryset.filter(pk__in=ids)
     weights = [0.05, 0.1, 0.3, 1.0]  # D, C, B, A: a title match outranks everything else
-    return queryset.annotate(
-        rank=SearchRank(F("search_vector"), query, weights=weights)
-        + 0.5 * TrigramWordSimilarity(Value(words), "title"),
-        snippet=SearchHeadline(
-            _EscapeHtml(Coalesce(NullIf("abstract", Value("")), NullIf("version_note", Value("")), "venue")),
-            query,
-            config="english",
-            start_sel="<mark>",
-            stop_sel="</mark>",
-            max_words=35,
-            min_words=15,
-        ),
-        title_snippet=SearchHeadline(
-            _EscapeHtml("title"),
-            query,
-            config="english",
-            start_sel="<mark>",
-            stop_sel="</mark>",
-            highlight_all=True,
-        ),
-    ).order_by("-rank", "-year", "title")
+    rank = SearchRank(F("search_vector"), query, weights=weights) + 0.5 * TrigramWordSimilarity(Value(words), "title")
+    return queryset.annotate(rank=rank).order_by("-rank", "-year", "title")
+
+
+def add_snippets(papers: list, text: str) -> None:
+    """Set `title_snippet` and `snippet` (escaped HTML, matches in <mark>) on one page of results.
+
+    Apart from the search so that ts_headline, the costly part, runs for the page only, not for
+    every ranked match. One query on PostgreSQL; elsewhere highlight() does it when rendering.
+    """
+    if not papers or connection.vendor != "postgresql":
+        return
+    try:
+        text = clean_query(text)
+    except SearchQueryError:
+        return
+    parsed = parse_query(text)
+    if not parsed.terms:
+        return
+    query = _tsquery(text, parsed)
+    marks = {"config": "english", "start_sel": "<mark>", "stop_sel": "</mark>"}
+    source = Coalesce(NullIf("abstract", Value("")), NullIf("version_note", Value("")), "venue")
+    rows = (
+        type(papers[0])
+        .objects.filter(pk__in=[paper.pk for paper in papers])
+        .annotate(
+            snippet=SearchHeadline(_EscapeHtml(source), query, max_words=35, min_words=15, **marks),
+            title_snippet=SearchHeadline(_EscapeHtml("title"), query, highlight_all=True, **marks),
+        )
+        .values_list("pk", "title_snippet", "snippet")
+    )
+    found = {pk: (title, snippet) for pk, title, snippet in rows}
+    for paper in papers:
+        paper.title_snippet, paper.snippet = found.get(paper.pk, (None, None))
 
 
 # --- SQLite and other databases -------------------------------------------------------------------------------

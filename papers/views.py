@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from papers.filters import PaperFilter
 from papers.models import Paper
 from papers.pagination import FacetedPagePagination
+from papers.search import add_snippets
 from papers.serializers import PaperDetailSerializer, PaperListSerializer, PaperWriteSerializer
 from taxonomy.models import DimensionValue, Placement
 from taxonomy.selectors import facet_counts
@@ -51,6 +52,8 @@ class PaperViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        if request.query_params.get("q"):
+            add_snippets(page, request.query_params["q"])
         response: Response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data["facets"] = facet_counts(queryset)
         return response

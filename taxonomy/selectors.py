@@ -1,5 +1,9 @@
 """Reads that combine papers with the taxonomy: dimension-term filters and facet counts."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from taxonomy.models import Dimension, DimensionValue
@@ -20,7 +24,20 @@ def filter_by_terms(queryset: QuerySet, dimension: Dimension, term_slugs: list[s
 
 
 def facet_counts(queryset: QuerySet) -> dict:
-    """Counts for the current result set: per category (subtree, each paper once), year, technique, workload."""
+    """Counts for the current result set: per category (subtree, each paper once), year, technique, workload.
+
+    Cached for settings.FACET_CACHE_SECONDS per distinct result set (its SQL): over 100,000 papers the
+    four aggregates cost ~1 s, and the same unfiltered or popular lists are asked for again and again.
+    """
+    seconds = settings.FACET_CACHE_SECONDS
+    if not seconds:
+        return _facet_counts(queryset)
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    key = "facets:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return cache.get_or_set(key, lambda: _facet_counts(queryset), seconds)
+
+
+def _facet_counts(queryset: QuerySet) -> dict:
     paper_ids = queryset.order_by().values("pk")
     roots = category_tree(papers=paper_ids)
     years = queryset.order_by().values("year").annotate(n=Count("pk")).order_by("-year")

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -40,18 +42,28 @@ def category_tree(papers=None) -> list[CategoryNode]:
         parent_id = node.category.parent_id
         (nodes[parent_id].children if parent_id else roots).append(node)
     if nodes:
-        placements = Placement.objects.filter(paper__status=Paper.Status.PUBLIC)
-        if papers is not None:
-            placements = placements.filter(paper__in=papers)
-        counts = placements.aggregate(
-            **{
-                f"c{pk}": Count("paper", distinct=True, filter=Q(category__in=node.category_ids()))
-                for pk, node in nodes.items()
-            }
-        )
+        if papers is None and settings.FACET_CACHE_SECONDS:
+            # The whole catalogue's counts (tree pages, admin): one aggregate over every placement,
+            # shared for a short while.
+            key = f"category-counts:{','.join(map(str, nodes))}"
+            counts = cache.get_or_set(key, lambda: _subtree_counts(nodes, None), settings.FACET_CACHE_SECONDS)
+        else:
+            counts = _subtree_counts(nodes, papers)
         for pk, node in nodes.items():
             node.paper_count = counts[f"c{pk}"]
     return roots
+
+
+def _subtree_counts(nodes: dict[int, CategoryNode], papers) -> dict[str, int]:
+    placements = Placement.objects.filter(paper__status=Paper.Status.PUBLIC)
+    if papers is not None:
+        placements = placements.filter(paper__in=papers)
+    return placements.aggregate(
+        **{
+            f"c{pk}": Count("paper", distinct=True, filter=Q(category__in=node.category_ids()))
+            for pk, node in nodes.items()
+        }
+    )
 
 
 def find_node(roots: list[CategoryNode], slug: str) -> CategoryNode | None:

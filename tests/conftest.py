@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from taxonomy.catalogue import SEED_PATH, load_catalogue
@@ -7,6 +8,13 @@ from taxonomy.catalogue import SEED_PATH, load_catalogue
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _exact_counts(settings):
+    # Tests change data and read counts at once: no cached facets (their cache has its own test).
+    settings.FACET_CACHE_SECONDS = 0
+    cache.clear()
 
 
 @pytest.fixture

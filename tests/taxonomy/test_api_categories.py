@@ -51,3 +51,18 @@ def test_tree_and_detail_query_counts_do_not_grow(api, db, django_assert_max_num
     with django_assert_max_num_queries(8):
         body = api.get(f"/api/categories/{parent.slug}/?page_size=100").json()
     assert body["papers"]["count"] == 25
+
+
+def test_counts_are_cached_for_the_configured_time(api, seed, settings, django_assert_max_num_queries):
+    settings.FACET_CACHE_SECONDS = 60
+    first = api.get("/api/categories/").json()
+    api.get("/api/papers/")
+    with django_assert_max_num_queries(1):  # the categories themselves; counts come from the cache
+        assert api.get("/api/categories/").json() == first
+    settings.FACET_CACHE_SECONDS = 0
+    make_paper(citation_key="extra")
+    from papers.models import Paper
+    from taxonomy.models import Category, Placement
+
+    Placement.objects.create(paper=Paper.objects.get(citation_key="extra"), category=Category.objects.get(slug="other"))
+    assert {n["slug"]: n["paper_count"] for n in api.get("/api/categories/").json()}["other"] == 4
