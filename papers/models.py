@@ -143,8 +143,10 @@ class Paper(models.Model):
             ),
         ]
         indexes = [
-            # Year range filters and the default ordering.
+            # Year range filters and ordering=year.
             models.Index(fields=["year", "title"], name="paper_year_title_idx"),
+            # The default ordering (-year, title): a page of the list without sorting every paper.
+            models.Index(fields=["-year", "title"], name="paper_year_desc_title_idx"),
             # public() is part of nearly every read.
             models.Index(fields=["status"], name="paper_status_idx"),
             # Full-text search (PostgreSQL; a plain index elsewhere).
