@@ -20,7 +20,7 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && b
 wrk -t2 -c"$CONNECTIONS" -d10s -s bench/load.lua "http://127.0.0.1:$PORT" >/dev/null  # warm up
 result=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/load.lua "http://127.0.0.1:$PORT")
 echo "$result"
-papers=$(.venv/bin/python manage.py shell -c "from papers.models import Paper; print(Paper.objects.count())")
+papers=$(.venv/bin/python manage.py shell --no-imports -c "from papers.models import Paper; print(Paper.objects.count())")
 line=$(echo "$result" | grep '^RESULT')
 {
   echo "# Load test"
