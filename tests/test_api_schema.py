@@ -11,7 +11,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.throttling import AnonRateThrottle
 
-EXAMPLES_PER_OPERATION = 30
+EXAMPLES_PER_OPERATION = 100
 # No 5xx, and status codes, content types, headers and bodies as the schema says. Not checked: that
 # every schema-valid value is accepted (an unknown category slug is schema-valid and rightly a 400).
 CHECKS = [
