@@ -186,16 +186,16 @@ class PaperAdmin(admin.ModelAdmin):
         form = BibtexImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data.get("file")
-            run = tasks.queue_bibtex_import(
-                form.cleaned_data["text"], input_name=upload.name if upload else "", user=request.user
+            name = upload.name if upload else ""
+            return _queue(
+                request, tasks.queue_bibtex_import, form.cleaned_data["text"], input_name=name, user=request.user
             )
-            return _to_run(request, run)
         return self._page(request, "admin/papers/import_bibtex.html", "Import BibTeX", form=form)
 
     def add_arxiv_view(self, request):
         form = ArxivIdsForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            return _to_run(request, tasks.queue_arxiv_fetch(form.cleaned_data["ids"], user=request.user))
+            return _queue(request, tasks.queue_arxiv_fetch, form.cleaned_data["ids"], user=request.user)
         return self._page(request, "admin/papers/add_arxiv.html", "Add papers by arXiv id", form=form)
 
     def health_view(self, request):
@@ -210,12 +210,21 @@ class PaperAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(request, f"{skipped} selected papers have no arXiv id; skipped.", messages.WARNING)
         if ids:
-            return _to_run(request, tasks.queue_arxiv_fetch(ids, user=request.user))
+            return _queue(request, tasks.queue_arxiv_fetch, ids, user=request.user)
         return None
 
     @admin.action(description="Clear the review flag")
     def clear_review_flag(self, request, queryset):
         self.message_user(request, f"Cleared {ingestion.clear_review_flags(queryset)} review flags.")
+
+
+def _queue(request, queue, *args, **kwargs):
+    """Queue a run and show it; when the broker is away the run is shown failed, with the reason."""
+    try:
+        run = queue(*args, **kwargs)
+    except tasks.QueueUnavailable as exc:
+        run = exc.run
+    return _to_run(request, run)
 
 
 def _to_run(request, run: IngestRun):
@@ -378,7 +387,7 @@ class ArxivQueryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Run the watch now (all active queries)")
     def run_watch_now(self, request, queryset):
-        return _to_run(request, tasks.queue_arxiv_watch(user=request.user))
+        return _queue(request, tasks.queue_arxiv_watch, user=request.user)
 
 
 @admin.register(Author)

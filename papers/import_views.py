@@ -99,6 +99,10 @@ def _too_large(exc: BibtexTooLarge) -> Response:
     return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
 
+def _queue_unavailable(exc: Exception) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
+
+
 def _queued(run: IngestRun, request) -> Response:
     url = reverse("api:import-detail", args=[run.pk], request=request)
     body = {"id": run.pk, "url": url, "kind": run.kind, "state": run.state}
@@ -133,7 +137,10 @@ class BibtexImportView(APIView):
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = data.decode("latin-1")  # older .bib files; every byte decodes
-        run = tasks.queue_bibtex_import(text, input_name=upload.name if upload else "", user=request.user)
+        try:
+            run = tasks.queue_bibtex_import(text, input_name=upload.name if upload else "", user=request.user)
+        except tasks.QueueUnavailable as exc:
+            return _queue_unavailable(exc)
         return _queued(run, request)
 
 
@@ -149,7 +156,10 @@ class ArxivImportView(APIView):
     def post(self, request):
         serializer = ArxivImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run = tasks.queue_arxiv_fetch(serializer.validated_data["ids"], user=request.user)
+        try:
+            run = tasks.queue_arxiv_fetch(serializer.validated_data["ids"], user=request.user)
+        except tasks.QueueUnavailable as exc:
+            return _queue_unavailable(exc)
         return _queued(run, request)
 
 

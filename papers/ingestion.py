@@ -34,7 +34,7 @@ from papers.identifiers import InvalidIdentifier, normalize_title, parse_arxiv_i
 from papers.ingest import PaperRecord
 from papers.ingest.arxiv import ArxivAPI, ArxivBadReply, ArxivUnavailable
 from papers.ingest.bibtex import parse_bibtex
-from papers.models import ArxivQuery, Authorship, IngestRun, Paper, Source
+from papers.models import ArxivQuery, Author, Authorship, IngestRun, Paper, Source
 from papers.names import PersonName
 from papers.services import get_or_create_authors
 
@@ -532,12 +532,24 @@ def _join(*parts: str) -> str:
 _PAPER_FIELDS = {field.name: field for field in Paper._meta.fields}
 
 
+_FAMILY_MAX = Author._meta.get_field("family_name").max_length
+_GIVEN_MAX = Author._meta.get_field("given_name").max_length
+
+
 def _validated(record: PaperRecord) -> PaperRecord | EntryOutcome:
     """Drop values the model would reject (with a note); a record without a valid title fails."""
     unique_authors = list(dict.fromkeys(record.authors))
     if len(unique_authors) < len(record.authors):  # one author per slot: a repeated name counts once
         record.notes.append("A repeated author name was kept once.")
         record.authors = unique_authors
+    for author in record.authors:
+        if len(author.family) > _FAMILY_MAX or len(author.given) > _GIVEN_MAX:
+            return EntryOutcome(
+                record.label,
+                Outcome.FAILED,
+                message=f"Author name too long ({author.display[:60]!r}…): a malformed author field?",
+                line=record.line,
+            )
     errors = {}
     for name, value in record.fields.items():
         # Field-level checks only (length, choices, URL syntax...), without building a model instance.

@@ -10,6 +10,7 @@ import time
 
 from celery import shared_task
 from django.conf import settings
+from kombu.exceptions import OperationalError
 
 from papers import ingestion
 from papers.ingest.arxiv import ArxivUnavailable
@@ -97,19 +98,41 @@ def _with_backoff(task, run: IngestRun, call, retry_kwargs: dict) -> None:
 
 
 # --- dispatch, for the doors (admin, API, commands) -----------------------------------------------------------
+class QueueUnavailable(Exception):
+    """The broker did not take the task: the run is marked failed and the caller should say 503."""
+
+    def __init__(self, message: str, run: IngestRun):
+        super().__init__(message)
+        self.run = run
+
+
+def _enqueue(task, run: IngestRun, **kwargs) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        task.delay_on_commit(run_id=run.pk, **kwargs)
+        return
+    try:
+        # No publish retries: a curator waiting on a form should hear at once that the queue is away.
+        task.apply_async(kwargs={"run_id": run.pk, **kwargs}, retry=False)
+    except (OperationalError, OSError) as exc:
+        message = f"The task queue is unavailable ({exc.__class__.__name__}); nothing was imported, try again."
+        ingestion.fail_run(run, message)
+        logger.warning("could not enqueue %s for run %s: %s", task.name, run.pk, exc)
+        raise QueueUnavailable(message, run) from exc
+
+
 def queue_arxiv_fetch(ids: list[str], *, user=None) -> IngestRun:
     run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), user=user)
-    fetch_arxiv.delay_on_commit(ids=list(ids), run_id=run.pk)
+    _enqueue(fetch_arxiv, run, ids=list(ids))
     return run
 
 
 def queue_bibtex_import(text: str, *, input_name: str = "", user=None) -> IngestRun:
     run = ingestion.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=text, input_name=input_name, user=user)
-    import_bibtex.delay_on_commit(run_id=run.pk)
+    _enqueue(import_bibtex, run)
     return run
 
 
 def queue_arxiv_watch(*, user=None) -> IngestRun:
     run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_WATCH, user=user)
-    watch_arxiv.delay_on_commit(run_id=run.pk)
+    _enqueue(watch_arxiv, run)
     return run

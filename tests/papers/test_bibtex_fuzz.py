@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,28 +24,36 @@ def mutated_seed(draw):
     return text
 
 
+def import_in_isolation(text):
+    """One example's import, rolled back afterwards, so every example starts from the same database."""
+    with transaction.atomic():
+        run = import_bibtex(text=text)
+        assert run.state in ("done", "failed")
+        assert_no_partial_papers()
+        transaction.set_rollback(True)
+
+
 def assert_no_partial_papers():
     for paper in Paper.objects.prefetch_related("authorships"):
         assert paper.title.strip(), paper.citation_key
         assert paper.authorships.all(), f"{paper.citation_key} was stored without authors"
 
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# derandomize: CI fuzzes the same examples every run, so a red run is reproducible, not luck.
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 
 
 @pytest.mark.django_db
 @FUZZ
 @given(text=st.one_of(st.text(max_size=400), st.lists(BIB_CHARS, max_size=200).map("".join)))
 def test_random_text_never_raises(text):
-    run = import_bibtex(text=text)
-    assert run.state in ("done", "failed")
-    assert_no_partial_papers()
+    import_in_isolation(text)
 
 
 @pytest.mark.django_db
 @FUZZ
 @given(text=mutated_seed())
 def test_mutated_bibtex_never_raises_nor_stores_partial_papers(text):
-    run = import_bibtex(text=text)
-    assert run.state in ("done", "failed")
-    assert_no_partial_papers()
+    import_in_isolation(text)

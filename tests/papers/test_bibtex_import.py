@@ -325,3 +325,20 @@ def test_imported_papers_are_found_by_title_and_author_words(db):
             "SELECT citation_key FROM papers_paper WHERE search_vector @@ to_tsquery('english', 'babbage & wave')"
         )
         assert cursor.fetchall() == [("k",)]
+
+
+def test_an_author_name_too_long_for_the_database_fails_only_its_entry(db):
+    from papers.ingestion import import_bibtex
+    from papers.models import Paper
+
+    long_name = "x" * 300
+    text = (
+        "@misc{good1, title={First Good}, author={Doe, Jane}, year={2024}}\n"
+        f"@misc{{bad, title={{Bad Author}}, author={{{long_name}, Jane}}, year={{2024}}}}\n"
+        "@misc{good2, title={Second Good}, author={Roe, Rich}, year={2024}}\n"
+    )
+    run = import_bibtex(text=text)
+    assert run.state == "done"
+    assert set(Paper.objects.values_list("title", flat=True)) == {"First Good", "Second Good"}
+    failed = [entry for entry in run.messages if entry["outcome"] == "failed"]
+    assert [entry["entry"] for entry in failed] == ["bad"] and "too long" in failed[0]["message"]
