@@ -234,6 +234,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "papers.watch_arxiv",
         "schedule": crontab(minute=0, hour=ARXIV_WATCH_HOUR),
     },
+    "fail-stale-ingest-runs": {"task": "papers.fail_stale_runs", "schedule": 600.0},
 }
 # --- end of arXiv and ingestion -----------------------------------------------
 

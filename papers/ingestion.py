@@ -104,6 +104,22 @@ def fail_run(run: IngestRun, error: str) -> None:
     logger.warning("%s failed: %s", run, error)
 
 
+def fail_stale_runs(*, older_than: timedelta) -> int:
+    """Mark failed the runs left "running" by a worker that died (killed, lost its machine).
+
+    Each import writes in one transaction, so a killed worker leaves no half-written paper; what is
+    left is its run row, which would otherwise say "running" forever.
+    """
+    cutoff = timezone.now() - older_than
+    stale = IngestRun.objects.filter(state=IngestRun.State.RUNNING, started_at__lt=cutoff, next_attempt_at__isnull=True)
+    minutes = int(older_than.total_seconds() // 60)
+    return stale.update(
+        state=IngestRun.State.FAILED,
+        finished_at=timezone.now(),
+        error=f"The worker stopped mid-run (no result after {minutes} minutes); nothing of it was kept. Run it again.",
+    )
+
+
 def note_retry(run: IngestRun, error: str, countdown: float) -> None:
     """A transient failure: the run waits `countdown` seconds for its next attempt (arXiv is in backoff)."""
     run.next_attempt_at = timezone.now() + timedelta(seconds=countdown)

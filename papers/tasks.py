@@ -5,6 +5,7 @@ Each task is idempotent: a run already finished is left alone, and a second run 
 finds every paper unchanged.
 """
 
+import datetime
 import logging
 import time
 
@@ -98,6 +99,19 @@ def _with_backoff(task, run: IngestRun, call, retry_kwargs: dict) -> None:
 
 
 # --- dispatch, for the doors (admin, API, commands) -----------------------------------------------------------
+# A run still "running" this long after it started has lost its worker: TIME_LIMIT kills any task sooner.
+STALE_AFTER = datetime.timedelta(seconds=TIME_LIMIT + 300)
+
+
+@shared_task(name="papers.fail_stale_runs")
+def fail_stale_runs() -> int:
+    """Periodic sweeper: runs whose worker died are marked failed, never left "running" forever."""
+    count = ingestion.fail_stale_runs(older_than=STALE_AFTER)
+    if count:
+        logger.warning("marked %s stale ingest runs failed", count)
+    return count
+
+
 class QueueUnavailable(Exception):
     """The broker did not take the task: the run is marked failed and the caller should say 503."""
 
