@@ -1,4 +1,8 @@
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+def is_active_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 class IsStaff(BasePermission):
@@ -7,5 +11,13 @@ class IsStaff(BasePermission):
     message = "Only staff may run or read imports."
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+        return is_active_staff(request.user)
+
+
+class StaffWriteOrReadOnly(BasePermission):
+    """The API's default: anyone reads; only active staff (by session or token) write."""
+
+    message = "Only staff may change the catalogue."
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or is_active_staff(request.user)
