@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from papers import ingestion, tasks
-from papers.identifiers import InvalidIdentifier, parse_arxiv_id
+from papers.identifiers import arxiv_id_errors
 from papers.models import ArxivQuery, Author, Authorship, CandidatePaper, IngestRun, Paper, Source
 from taxonomy.models import Category, DimensionValue, Placement
 from taxonomy.services import delete_with_history, save_with_history
@@ -71,13 +71,7 @@ class ArxivIdsForm(forms.Form):
 
     def clean_ids(self):
         ids = [part for part in re.split(r"[\s,;]+", self.cleaned_data["ids"]) if part]
-        errors = []
-        for raw in ids:
-            try:
-                parse_arxiv_id(raw)
-            except InvalidIdentifier as exc:
-                errors.append(str(exc))
-        if errors:
+        if errors := arxiv_id_errors(ids):
             raise forms.ValidationError(errors)
         return ids
 

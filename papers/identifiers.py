@@ -58,3 +58,14 @@ def normalize_title(title: str) -> str:
     decomposed = unicodedata.normalize("NFKD", title or "")
     ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_only).split())
+
+
+def arxiv_id_errors(raw_ids) -> list[str]:
+    """One message per entry of `raw_ids` that is not an arXiv identifier in any accepted form."""
+    errors = []
+    for raw in raw_ids:
+        try:
+            parse_arxiv_id(raw)
+        except InvalidIdentifier as exc:
+            errors.append(str(exc))
+    return errors

@@ -11,7 +11,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from papers import tasks
-from papers.identifiers import InvalidIdentifier, parse_arxiv_id
+from papers.identifiers import arxiv_id_errors
 from papers.ingestion import BibtexTooLarge, check_bibtex_size
 from papers.models import IngestRun
 from papers.permissions import IsStaff
@@ -81,13 +81,7 @@ class ArxivImportSerializer(serializers.Serializer):
     )
 
     def validate_ids(self, ids):
-        errors = []
-        for raw in ids:
-            try:
-                parse_arxiv_id(raw)
-            except InvalidIdentifier as exc:
-                errors.append(str(exc))
-        if errors:
+        if errors := arxiv_id_errors(ids):
             raise serializers.ValidationError(errors)
         return ids
 

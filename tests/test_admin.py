@@ -1,6 +1,7 @@
 import pytest
 
 from papers.models import Paper
+from taxonomy.models import Placement
 
 pytestmark = pytest.mark.django_db
 
@@ -51,20 +52,26 @@ def test_category_list_shows_the_tree_with_counts(staff_client, seed):
     )
 
 
-def test_a_curator_edit_is_recorded_as_the_fields_source(staff_client, seed):
-    paper = Paper.objects.get(citation_key="li2022amp")
-    page = staff_client.get(f"/admin/papers/paper/{paper.pk}/change/")
+def change_form_data(page) -> dict:
+    """What the admin change page would post back unchanged: the form and every inline, as rendered."""
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
-    data.update({"title": "AMP (curated)", "_save": "Save"})
-    for prefix, formset in ((fs.formset.prefix, fs.formset) for fs in page.context["inline_admin_formsets"]):
-        data[f"{prefix}-TOTAL_FORMS"] = formset.total_form_count()
-        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+    data["_save"] = "Save"
+    for formset in (inline.formset for inline in page.context["inline_admin_formsets"]):
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
         for i, inline_form in enumerate(formset.forms):
             for name in inline_form.fields:
                 value = inline_form[name].value()
                 if value is not None and value is not False:
-                    data[f"{prefix}-{i}-{name}"] = value
+                    data[f"{formset.prefix}-{i}-{name}"] = value
+    return data
+
+
+def test_a_curator_edit_is_recorded_as_the_fields_source(staff_client, seed):
+    paper = Paper.objects.get(citation_key="li2022amp")
+    data = change_form_data(staff_client.get(f"/admin/papers/paper/{paper.pk}/change/"))
+    data["title"] = "AMP (curated)"
     response = staff_client.post(f"/admin/papers/paper/{paper.pk}/change/", data)
     assert response.status_code == 302
     paper.refresh_from_db()
@@ -78,20 +85,9 @@ def test_placement_edits_in_the_admin_are_recorded_as_changes(staff_client, seed
 
     paper = Paper.objects.get(citation_key="li2022amp")
     page = staff_client.get(f"/admin/papers/paper/{paper.pk}/change/")
-    form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data["_save"] = "Save"
-    for formset in (fs.formset for fs in page.context["inline_admin_formsets"]):
-        prefix = formset.prefix
-        data[f"{prefix}-TOTAL_FORMS"] = formset.total_form_count()
-        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
-        for i, inline_form in enumerate(formset.forms):
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None and value is not False:
-                    data[f"{prefix}-{i}-{name}"] = value
-            if inline_form.instance.__class__.__name__ == "Placement":
-                data[f"{prefix}-{i}-note"] = "§3.6 per-pipeline batch sizes, edited in the admin."
+    data = change_form_data(page)
+    placements = next(fs.formset for fs in page.context["inline_admin_formsets"] if fs.formset.model is Placement)
+    data[f"{placements.prefix}-0-note"] = "§3.6 per-pipeline batch sizes, edited in the admin."
     assert staff_client.post(f"/admin/papers/paper/{paper.pk}/change/", data).status_code == 302
     change = ChangeRecord.objects.get(citation_key="li2022amp")
     assert change.action == "updated" and change.username == "curator"
