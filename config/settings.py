@@ -229,12 +229,18 @@ BIBTEX_UPLOAD_MAX_BYTES = env_int("BIBTEX_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Pasted BibTeX arrives as a form or JSON field and counts against this (Django's default is 2.5 MB):
 # room for a text at the upload limit plus its JSON escaping.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * BIBTEX_UPLOAD_MAX_BYTES
+# Runs submitted while the broker was away, or whose worker died, are handed to the broker again by
+# a beat task every INGEST_RECOVERY_SECONDS. "Died" means untouched for INGEST_STALE_AFTER_SECONDS,
+# longer than a task may run (its time limit is 600 s); after INGEST_MAX_ATTEMPTS starts a run fails.
+INGEST_RECOVERY_SECONDS = float(os.environ.get("INGEST_RECOVERY_SECONDS") or 60)
+INGEST_STALE_AFTER_SECONDS = float(os.environ.get("INGEST_STALE_AFTER_SECONDS") or 900)
+INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
 CELERY_BEAT_SCHEDULE = {
     "watch-arxiv-daily": {
         "task": "papers.watch_arxiv",
         "schedule": crontab(minute=0, hour=ARXIV_WATCH_HOUR),
     },
-    "fail-stale-ingest-runs": {"task": "papers.fail_stale_runs", "schedule": 600.0},
+    "recover-ingest-runs": {"task": "papers.recover_ingest_runs", "schedule": INGEST_RECOVERY_SECONDS},
 }
 # --- end of arXiv and ingestion -----------------------------------------------
 

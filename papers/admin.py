@@ -213,23 +213,26 @@ class PaperAdmin(admin.ModelAdmin):
 
 
 def _queue(request, queue, *args, **kwargs):
-    """Queue a run and show it; when the broker is away the run is shown failed, with the reason."""
-    try:
-        run = queue(*args, **kwargs)
-    except tasks.QueueUnavailable as exc:
-        run = exc.run
-    return _to_run(request, run)
+    """Queue a run and show it; when the broker is away the run waits for it, and the page says so."""
+    return _to_run(request, queue(*args, **kwargs))
 
 
 def _to_run(request, run: IngestRun):
     """After queueing: the run's page, which shows its state and every entry's outcome."""
     run.refresh_from_db()
-    level = messages.ERROR if run.state == IngestRun.State.FAILED else messages.SUCCESS
+    if run.state == IngestRun.State.FAILED:
+        level = messages.ERROR
+    elif run.waiting_for_queue:
+        level = messages.WARNING
+    else:
+        level = messages.SUCCESS
     messages.add_message(request, level, f"{run}: {_summary(run)}")
     return HttpResponseRedirect(reverse("admin:papers_ingestrun_change", args=[run.pk]))
 
 
 def _summary(run: IngestRun) -> str:
+    if run.waiting_for_queue:
+        return "the task queue is unavailable; the run is saved and starts as soon as the queue is back."
     if run.state == IngestRun.State.QUEUED:
         return "queued; this page shows the outcomes when it is done."
     if run.state == IngestRun.State.FAILED:
@@ -322,6 +325,8 @@ class IngestRunAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "attempts",
+        "waiting_for_queue",
+        "enqueued_at",
         "next_attempt_at",
         "requests_made",
         "outcomes",
@@ -336,6 +341,10 @@ class IngestRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="waiting for the task queue", boolean=True)
+    def waiting_for_queue(self, run):
+        return run.waiting_for_queue
 
     @admin.display(description="outcomes")
     def outcomes(self, run):

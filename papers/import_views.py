@@ -31,6 +31,7 @@ class IngestRunSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     counts = serializers.DictField(child=serializers.IntegerField(), read_only=True)
     messages = MessageSerializer(many=True, read_only=True)
+    waiting_for_queue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = IngestRun
@@ -44,6 +45,7 @@ class IngestRunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "attempts",
+            "waiting_for_queue",
             "next_attempt_at",
             "requests_made",
             "counts",
@@ -60,6 +62,10 @@ class QueuedSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="GET it for the run's state and outcomes.")
     kind = serializers.CharField()
     state = serializers.CharField()
+    waiting_for_queue = serializers.BooleanField(
+        help_text="The task queue was away: the run is saved and starts when it is back."
+    )
+    detail = serializers.CharField(required=False, help_text="Present when waiting_for_queue.")
 
 
 class BibtexImportSerializer(serializers.Serializer):
@@ -93,13 +99,14 @@ def _too_large(exc: BibtexTooLarge) -> Response:
     return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
 
-def _queue_unavailable(exc: Exception) -> Response:
-    return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
+WAITING_FOR_QUEUE = "The task queue is unavailable; the run is saved and starts as soon as the queue is back."
 
 
 def _queued(run: IngestRun, request) -> Response:
     url = reverse("api:import-detail", args=[run.pk], request=request)
-    body = {"id": run.pk, "url": url, "kind": run.kind, "state": run.state}
+    body = {"id": run.pk, "url": url, "kind": run.kind, "state": run.state, "waiting_for_queue": run.waiting_for_queue}
+    if run.waiting_for_queue:
+        body["detail"] = WAITING_FOR_QUEUE
     return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
 
@@ -131,10 +138,9 @@ class BibtexImportView(APIView):
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = data.decode("latin-1")  # older .bib files; every byte decodes
-        try:
-            run = tasks.queue_bibtex_import(text, input_name=upload.name if upload else "", user=request.user)
-        except tasks.QueueUnavailable as exc:
-            return _queue_unavailable(exc)
+            if "\x00" in text:  # a binary or UTF-16 file; PostgreSQL text cannot hold NUL either
+                raise serializers.ValidationError({"file": ["Not a text file: it contains NUL bytes."]})
+        run = tasks.queue_bibtex_import(text, input_name=upload.name if upload else "", user=request.user)
         return _queued(run, request)
 
 
@@ -150,10 +156,7 @@ class ArxivImportView(APIView):
     def post(self, request):
         serializer = ArxivImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            run = tasks.queue_arxiv_fetch(serializer.validated_data["ids"], user=request.user)
-        except tasks.QueueUnavailable as exc:
-            return _queue_unavailable(exc)
+        run = tasks.queue_arxiv_fetch(serializer.validated_data["ids"], user=request.user)
         return _queued(run, request)
 
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -92,7 +93,7 @@ def _start(run: IngestRun) -> None:
     run.started_at = run.started_at or timezone.now()
     run.attempts += 1
     run.next_attempt_at = None
-    run.save(update_fields=["state", "started_at", "attempts", "next_attempt_at"])
+    run.save(update_fields=["state", "started_at", "attempts", "next_attempt_at", "updated_at"])
 
 
 def fail_run(run: IngestRun, error: str) -> None:
@@ -100,31 +101,43 @@ def fail_run(run: IngestRun, error: str) -> None:
     run.error = error
     run.finished_at = timezone.now()
     run.next_attempt_at = None
-    run.save(update_fields=["state", "error", "finished_at", "next_attempt_at"])
+    run.save(update_fields=["state", "error", "finished_at", "next_attempt_at", "updated_at"])
     logger.warning("%s failed: %s", run, error)
 
 
-def fail_stale_runs(*, older_than: timedelta) -> int:
-    """Mark failed the runs left "running" by a worker that died (killed, lost its machine).
+def runs_to_dispatch(*, stale_after: timedelta, max_attempts: int) -> list[IngestRun]:
+    """The unfinished runs that no task will ever pick up, reset to "queued" for dispatch.
 
-    Each import writes in one transaction, so a killed worker leaves no half-written paper; what is
-    left is its run row, which would otherwise say "running" forever.
+    - Runs submitted while the broker was away (never handed to it).
+    - Runs whose task went quiet: not touched for `stale_after` (longer than a task may run) while
+      queued or running, because their worker was killed or the broker lost the message. Each import
+      writes in one transaction, so such a run left no half-written paper: it starts over. After
+      `max_attempts` starts it is marked failed instead, so an input that kills workers stops.
+    A run waiting for an arXiv retry is left alone until its retry is overdue by `stale_after` too.
     """
-    cutoff = timezone.now() - older_than
-    stale = IngestRun.objects.filter(state=IngestRun.State.RUNNING, started_at__lt=cutoff, next_attempt_at__isnull=True)
-    minutes = int(older_than.total_seconds() // 60)
-    return stale.update(
-        state=IngestRun.State.FAILED,
-        finished_at=timezone.now(),
-        error=f"The worker stopped mid-run (no result after {minutes} minutes); nothing of it was kept. Run it again.",
+    now = timezone.now()
+    cutoff = now - stale_after
+    unfinished = IngestRun.objects.filter(state__in=[IngestRun.State.QUEUED, IngestRun.State.RUNNING])
+    quiet = unfinished.filter(updated_at__lt=cutoff).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff)
     )
+    quiet.filter(attempts__gte=max_attempts).update(
+        state=IngestRun.State.FAILED,
+        finished_at=now,
+        updated_at=now,
+        next_attempt_at=None,
+        error=f"The worker stopped mid-run {max_attempts} times; nothing of it was kept. Check the input, then "
+        "run it again.",
+    )
+    quiet.update(state=IngestRun.State.QUEUED, enqueued_at=None, task_id="", next_attempt_at=None, updated_at=now)
+    return list(unfinished.filter(state=IngestRun.State.QUEUED, enqueued_at__isnull=True, task_id="").order_by("pk"))
 
 
 def note_retry(run: IngestRun, error: str, countdown: float) -> None:
     """A transient failure: the run waits `countdown` seconds for its next attempt (arXiv is in backoff)."""
     run.next_attempt_at = timezone.now() + timedelta(seconds=countdown)
     run.error = f"Attempt {run.attempts} failed: {error} Retrying in {countdown:g} s."
-    run.save(update_fields=["next_attempt_at", "error"])
+    run.save(update_fields=["next_attempt_at", "error", "updated_at"])
     logger.info("%s: %s", run, run.error)
 
 
@@ -136,7 +149,9 @@ def _finish(run: IngestRun, outcomes: list["EntryOutcome"]) -> None:
     run.error = ""
     run.finished_at = timezone.now()
     counts = [f"{outcome.value}_count" for outcome in Outcome]
-    run.save(update_fields=[*counts, "messages", "state", "error", "finished_at"])  # not the (large) input again
+    run.save(
+        update_fields=[*counts, "messages", "state", "error", "finished_at", "updated_at"]
+    )  # not the (large) input again
     logger.info("%s: %s", run, run.counts)
 
 
@@ -213,7 +228,7 @@ def watch_arxiv(*, run: IngestRun | None = None, api: ArxivAPI | None = None):
     if run is None:
         run = create_run(kind=IngestRun.Kind.ARXIV_WATCH)
     run.input = "\n".join(q.query for q in queries)
-    run.save(update_fields=["input"])
+    run.save(update_fields=["input", "updated_at"])
     _start(run)
     with _recorded(run):
         found = _call_arxiv(
@@ -247,7 +262,7 @@ def _call_arxiv(run: IngestRun, api: ArxivAPI | None, call):
         return None
     finally:
         run.requests_made += api.requests_made - before
-        run.save(update_fields=["requests_made"])
+        run.save(update_fields=["requests_made", "updated_at"])
 
 
 def refresh_from_arxiv(papers: Iterable[Paper]) -> list[str]:
@@ -470,6 +485,7 @@ def ingest_records(records: list[PaperRecord], *, status: str) -> list[EntryOutc
     New papers get `status` (public for curated additions, candidate for the watch). Papers a curator
     rejected are left alone. Call inside a transaction.
     """
+    _serialize_imports()
     index = _Index(records)
     outcomes: list[EntryOutcome] = []
     touched: dict[int, _Pending] = {}  # id(pending) -> pending, in first-touched order
@@ -539,6 +555,23 @@ def ingest_records(records: list[PaperRecord], *, status: str) -> list[EntryOutc
         )
     _write(list(touched.values()))
     return outcomes
+
+
+# Any constant shared by every ingestion transaction (pg_advisory_xact_lock takes a bigint).
+_IMPORT_LOCK = 0x48475055  # "HGPU"
+
+
+def _serialize_imports() -> None:
+    """One import writes at a time: two workers importing the same papers would otherwise both decide
+    to create them, and the second would fail on the unique constraints. The lock is held until the
+    transaction ends, and the waiting import then matches against what the first one stored.
+    (SQLite allows one writer anyway.)"""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("ingest_records must run inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
 
 
 def _join(*parts: str) -> str:

@@ -300,9 +300,16 @@ class IngestRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every save touches it: a run that is not finished and has not moved for a long time has lost
+    # its task (worker killed, message lost with the broker), and the recovery task dispatches it again.
+    updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery message that owns the run, and when the broker took it. Empty/NULL: not handed to the
+    # broker yet (it was away); the recovery task dispatches the run when the broker is back.
+    task_id = models.CharField(max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     # Set while a transient failure (network, HTTP 5xx) waits for its retry: arXiv is "in backoff".
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     requests_made = models.PositiveIntegerField(default=0, help_text="HTTP requests sent to arXiv.")
@@ -346,3 +353,8 @@ class IngestRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def waiting_for_queue(self) -> bool:
+        """Saved, but the broker was away when it was submitted: it starts when the broker is back."""
+        return self.state == self.State.QUEUED and self.enqueued_at is None and not self.task_id

@@ -8,9 +8,13 @@ finds every paper unchanged.
 import datetime
 import logging
 import time
+import uuid
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from papers import ingestion
@@ -28,17 +32,17 @@ TASK_OPTIONS = {"acks_late": True, "time_limit": TIME_LIMIT, "soft_time_limit": 
 @shared_task(bind=True, name="papers.fetch_arxiv", **TASK_OPTIONS)
 def fetch_arxiv(self, ids: list[str], run_id: int | None = None) -> int | None:
     """Fetch arXiv metadata for `ids` (any form people paste) into the catalogue."""
-    run = _run(run_id, IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids))
+    run = _run(run_id, IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), task_id=self.request.id)
     if run is None:
         return None
     _with_backoff(self, run, lambda: ingestion.fetch_arxiv(ids=ids, run=run), {"ids": ids, "run_id": run.pk})
     return run.pk
 
 
-@shared_task(name="papers.import_bibtex", **TASK_OPTIONS)
-def import_bibtex(run_id: int) -> int | None:
+@shared_task(bind=True, name="papers.import_bibtex", **TASK_OPTIONS)
+def import_bibtex(self, run_id: int) -> int | None:
     """Import the BibTeX text stored in the run."""
-    run = _run(run_id, IngestRun.Kind.BIBTEX_IMPORT)
+    run = _run(run_id, IngestRun.Kind.BIBTEX_IMPORT, task_id=self.request.id)
     if run is None:
         return None
     ingestion.import_bibtex(run=run)
@@ -48,15 +52,15 @@ def import_bibtex(run_id: int) -> int | None:
 @shared_task(bind=True, name="papers.watch_arxiv", **TASK_OPTIONS)
 def watch_arxiv(self, run_id: int | None = None) -> int | None:
     """Run the saved arXiv queries (beat: daily); new papers arrive as candidates."""
-    run = _run(run_id, IngestRun.Kind.ARXIV_WATCH)
+    run = _run(run_id, IngestRun.Kind.ARXIV_WATCH, task_id=self.request.id)
     if run is None:
         return None
     _with_backoff(self, run, lambda: ingestion.watch_arxiv(run=run), {"run_id": run.pk})
     return run.pk
 
 
-def _run(run_id: int | None, kind: str, input: str = "") -> IngestRun | None:
-    """The run to work on: a new one, or the given one unless it is gone or already finished."""
+def _run(run_id: int | None, kind: str, input: str = "", task_id: str | None = None) -> IngestRun | None:
+    """The run to work on: a new one, or the given one unless it is gone, finished or another message's."""
     if run_id is None:
         return ingestion.create_run(kind=kind, input=input)
     run = IngestRun.objects.filter(pk=run_id, kind=kind).first()
@@ -66,6 +70,12 @@ def _run(run_id: int | None, kind: str, input: str = "") -> IngestRun | None:
     if run.is_finished:
         logger.info("%s already finished; nothing to do.", run)
         return None
+    if run.task_id and task_id and run.task_id != task_id:
+        # The run was dispatched again (its first message was presumed lost): that message owns it now.
+        logger.info("%s belongs to task %s; message %s is stale.", run, run.task_id, task_id)
+        return None
+    if run.state == IngestRun.State.RUNNING and run.next_attempt_at is None:
+        logger.warning("%s: its message came back (the worker was lost); starting it over.", run)
     return run
 
 
@@ -98,55 +108,75 @@ def _with_backoff(task, run: IngestRun, call, retry_kwargs: dict) -> None:
             retries += 1
 
 
-# --- dispatch, for the doors (admin, API, commands) -----------------------------------------------------------
-# A run still "running" this long after it started has lost its worker: TIME_LIMIT kills any task sooner.
-STALE_AFTER = datetime.timedelta(seconds=TIME_LIMIT + 300)
+# --- dispatch, for the doors (admin, API, commands) and the recovery task --------------------------------------
+@shared_task(name="papers.recover_ingest_runs")
+def recover_ingest_runs(stale_after_seconds: float | None = None) -> int:
+    """Periodic (beat): hand the broker every run no task will pick up; returns how many were sent.
+
+    Runs submitted while the broker was away start once it is back (this task itself only runs then),
+    and runs whose worker was killed start over instead of staying "running" forever.
+    """
+    stale_after = stale_after_seconds if stale_after_seconds is not None else settings.INGEST_STALE_AFTER_SECONDS
+    runs = ingestion.runs_to_dispatch(
+        stale_after=datetime.timedelta(seconds=stale_after), max_attempts=settings.INGEST_MAX_ATTEMPTS
+    )
+    sent = sum(dispatch(run) for run in runs)
+    if runs:
+        logger.warning("recovered %s ingest runs; %s handed to the broker", len(runs), sent)
+    return sent
 
 
-@shared_task(name="papers.fail_stale_runs")
-def fail_stale_runs() -> int:
-    """Periodic sweeper: runs whose worker died are marked failed, never left "running" forever."""
-    count = ingestion.fail_stale_runs(older_than=STALE_AFTER)
-    if count:
-        logger.warning("marked %s stale ingest runs failed", count)
-    return count
+def _task_for(run: IngestRun) -> tuple:
+    if run.kind == IngestRun.Kind.ARXIV_FETCH:
+        return fetch_arxiv, {"ids": run.input.splitlines()}
+    if run.kind == IngestRun.Kind.BIBTEX_IMPORT:
+        return import_bibtex, {}
+    return watch_arxiv, {}
 
 
-class QueueUnavailable(Exception):
-    """The broker did not take the task: the run is marked failed and the caller should say 503."""
+def dispatch(run: IngestRun) -> bool:
+    """Hand the run to the broker (in-process after commit when there is none).
 
-    def __init__(self, message: str, run: IngestRun):
-        super().__init__(message)
-        self.run = run
-
-
-def _enqueue(task, run: IngestRun, **kwargs) -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        task.delay_on_commit(run_id=run.pk, **kwargs)
-        return
-    try:
-        # No publish retries: a curator waiting on a form should hear at once that the queue is away.
-        task.apply_async(kwargs={"run_id": run.pk, **kwargs}, retry=False)
-    except (OperationalError, OSError) as exc:
-        message = f"The task queue is unavailable ({exc.__class__.__name__}); nothing was imported, try again."
-        ingestion.fail_run(run, message)
-        logger.warning("could not enqueue %s for run %s: %s", task.name, run.pk, exc)
-        raise QueueUnavailable(message, run) from exc
+    False when the broker is away: the run stays queued, saved with its input, and the recovery task
+    dispatches it when the broker is back. The run is claimed (task_id) before publishing, so two
+    dispatchers never send it twice, and a message that is not the run's current one is ignored.
+    """
+    task, kwargs = _task_for(run)
+    task_id = str(uuid.uuid4())
+    claimed = IngestRun.objects.filter(pk=run.pk, enqueued_at__isnull=True, task_id="").update(
+        task_id=task_id, enqueued_at=timezone.now(), updated_at=timezone.now()
+    )
+    if not claimed:
+        return True  # another dispatcher sent it meanwhile
+    send = partial(task.apply_async, kwargs={"run_id": run.pk, **kwargs}, task_id=task_id)
+    if task.app.conf.task_always_eager:
+        transaction.on_commit(send)  # in-process: after the caller's transaction, as a worker would see it
+    else:
+        try:
+            # No publish retries: a curator waiting on a form should hear at once that the queue is away.
+            send(retry=False)
+        except (OperationalError, OSError) as exc:
+            IngestRun.objects.filter(pk=run.pk, task_id=task_id).update(task_id="", enqueued_at=None)
+            logger.warning("could not enqueue %s for run %s: %s", task.name, run.pk, exc)
+            run.refresh_from_db()
+            return False
+    run.refresh_from_db()
+    return True
 
 
 def queue_arxiv_fetch(ids: list[str], *, user=None) -> IngestRun:
     run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), user=user)
-    _enqueue(fetch_arxiv, run, ids=list(ids))
+    dispatch(run)
     return run
 
 
 def queue_bibtex_import(text: str, *, input_name: str = "", user=None) -> IngestRun:
     run = ingestion.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=text, input_name=input_name, user=user)
-    _enqueue(import_bibtex, run)
+    dispatch(run)
     return run
 
 
 def queue_arxiv_watch(*, user=None) -> IngestRun:
     run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_WATCH, user=user)
-    _enqueue(watch_arxiv, run)
+    dispatch(run)
     return run

@@ -1,9 +1,12 @@
-"""The broker goes away while the web app runs: writes that enqueue answer 503, reads keep working."""
+"""The broker goes away while the web app runs: imports are saved and wait for it, reads keep working.
+
+That they run once it is back, with real processes, is tests/integration/test_worker_faults.py."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from config.celery import app
+from papers import tasks
 from papers.models import IngestRun
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +39,31 @@ def staff_api(django_user_model):
     return client
 
 
-def test_imports_answer_503_and_the_run_says_why(staff_api, seed, broker_away):
+def test_imports_are_saved_and_wait_for_the_queue(staff_api, seed, broker_away):
     response = staff_api.post("/api/imports/arxiv/", {"ids": ["2005.14038"]}, format="json")
-    assert response.status_code == 503
-    assert "task queue is unavailable" in response.json()["detail"] and response["Retry-After"]
+    assert response.status_code == 202
+    body = response.json()
+    assert body["state"] == "queued" and body["waiting_for_queue"] is True
+    assert "starts as soon as the queue is back" in body["detail"]
     run = IngestRun.objects.get()
-    assert run.state == IngestRun.State.FAILED and "unavailable" in run.error
+    assert run.input == "2005.14038" and run.task_id == "" and run.enqueued_at is None
+    assert staff_api.get(body["url"]).json()["waiting_for_queue"] is True
 
     bib = "@misc{x2025, title={A Paper}, author={Doe, Jane}, year={2025}}"
-    assert staff_api.post("/api/imports/bibtex/", {"text": bib}, format="json").status_code == 503
+    response = staff_api.post("/api/imports/bibtex/", {"text": bib}, format="json")
+    assert response.status_code == 202 and response.json()["waiting_for_queue"] is True
+
+
+def test_recovery_leaves_waiting_runs_waiting_while_the_broker_is_away(staff_api, seed, broker_away):
+    staff_api.post("/api/imports/arxiv/", {"ids": ["2005.14038"]}, format="json")
+    assert tasks.recover_ingest_runs() == 0
+    assert IngestRun.objects.get().waiting_for_queue
+
+
+def test_the_admin_says_the_run_waits(staff_client, seed, broker_away):
+    response = staff_client.post("/admin/papers/paper/add-arxiv/", {"ids": "2005.14038"}, follow=True)
+    assert response.status_code == 200
+    assert "the task queue is unavailable; the run is saved" in response.content.decode()
 
 
 def test_reads_keep_working_while_the_broker_is_away(api, seed, broker_away):

@@ -34,6 +34,7 @@ def test_posting_bibtex_text_answers_202_with_the_runs_url(staff, django_capture
         "url": f"http://testserver/api/imports/{run.pk}/",
         "kind": "bibtex_import",
         "state": "queued",
+        "waiting_for_queue": False,
     }
     assert response["Location"] == response.json()["url"]
     body = staff.get(response.json()["url"]).json()

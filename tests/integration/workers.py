@@ -1,0 +1,134 @@
+"""Real Celery worker processes for the integration tests, against the pytest PostgreSQL database.
+
+Each worker is another process: it sees only committed rows, and finds the test database through
+DATABASE_URL in its environment, built from this process's connection.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from config.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+# A Redis database of its own, so the tests never meet a developer's worker or queued tasks.
+BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+needs_postgres = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        reason="needs DATABASE_URL pointing at PostgreSQL (the worker is another process)",
+    ),
+]
+
+
+def redis_or_skip(url: str = BROKER_URL) -> None:
+    """An empty Redis database at `url`, or a skip (a failure in CI, which starts Redis)."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis not reachable at {url}: {exc}")
+    redis.Redis.from_url(url).flushdb()
+
+
+def use_broker(url: str) -> None:
+    """Make this (test) process publish to `url` instead of running tasks eagerly."""
+    app.conf.update(broker_url=url, task_always_eager=False)
+    reset_broker_pool()
+
+
+def reset_broker_pool() -> None:
+    """Forget connections made for the previous broker URL: Celery caches them on the app (as after a fork)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_database_url() -> str:
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Worker:
+    """`celery worker --pool=solo` (one task at a time) in its own process, logging to a file."""
+
+    def __init__(self, name: str, log_path: Path, *, broker_url: str = BROKER_URL, beat: bool = False, env=None):
+        self.log_path = log_path
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}-{os.getpid()}@%h"]
+        if beat:
+            command += ["--beat", "--schedule", str(log_path.with_suffix(".beat"))]
+        environment = {
+            **os.environ,
+            "DATABASE_URL": test_database_url(),
+            "CELERY_BROKER_URL": broker_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CONN_MAX_AGE": "0",
+            "ARXIV_DELAY_SECONDS": "0",
+            **(env or {}),
+        }
+        self._log = open(log_path, "w")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log():
+                return
+            assert self.alive, f"worker exited:\n{self.log()}"
+            time.sleep(0.2)
+        raise AssertionError(f"worker not ready after {timeout} s:\n{self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL, as the OOM killer or a lost machine would: no cleanup, no ack."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.alive:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+
+def wait_for(predicate, *, timeout: float, message, interval: float = 0.2):
+    """Poll `predicate` until it returns something truthy; fail with `message()` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(interval)
+    raise AssertionError(message())

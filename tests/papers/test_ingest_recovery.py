@@ -1,0 +1,95 @@
+"""Runs no task will pick up (broker away at submission, worker killed, message lost) are dispatched again."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from papers import tasks
+from papers.ingestion import create_run, runs_to_dispatch
+from papers.models import IngestRun, Paper
+
+pytestmark = pytest.mark.django_db
+
+BIB = "@misc{doe2025x, title={A Paper on Heterogeneous Clusters}, author={Doe, Jane}, year={2025}}"
+STALE = datetime.timedelta(minutes=15)
+
+
+def run_in(state, *, touched_minutes_ago=0, attempts=0, enqueued=True, next_attempt_in=None) -> IngestRun:
+    run = create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB)
+    now = timezone.now()
+    IngestRun.objects.filter(pk=run.pk).update(
+        state=state,
+        attempts=attempts,
+        task_id="first-message" if enqueued else "",
+        enqueued_at=now - datetime.timedelta(minutes=touched_minutes_ago) if enqueued else None,
+        updated_at=now - datetime.timedelta(minutes=touched_minutes_ago),
+        started_at=now if state != IngestRun.State.QUEUED else None,
+        finished_at=now if state in (IngestRun.State.DONE, IngestRun.State.FAILED) else None,
+        next_attempt_at=now + datetime.timedelta(minutes=next_attempt_in) if next_attempt_in is not None else None,
+    )
+    run.refresh_from_db()
+    return run
+
+
+def test_runs_no_task_will_pick_up_are_reset_for_dispatch():
+    killed = run_in(IngestRun.State.RUNNING, touched_minutes_ago=60, attempts=1)
+    lost_message = run_in(IngestRun.State.QUEUED, touched_minutes_ago=60)
+    never_sent = run_in(IngestRun.State.QUEUED, enqueued=False)
+    overdue_retry = run_in(IngestRun.State.RUNNING, touched_minutes_ago=90, attempts=1, next_attempt_in=-30)
+    working = run_in(IngestRun.State.RUNNING, touched_minutes_ago=1, attempts=1)
+    in_line = run_in(IngestRun.State.QUEUED, touched_minutes_ago=1)
+    backing_off = run_in(IngestRun.State.RUNNING, touched_minutes_ago=60, attempts=1, next_attempt_in=10)
+    done = run_in(IngestRun.State.DONE, touched_minutes_ago=60, attempts=1)
+
+    runs = runs_to_dispatch(stale_after=STALE, max_attempts=3)
+
+    assert [run.pk for run in runs] == [killed.pk, lost_message.pk, never_sent.pk, overdue_retry.pk]
+    for run in runs:
+        assert (run.state, run.task_id, run.enqueued_at, run.next_attempt_at) == ("queued", "", None, None)
+        assert run.waiting_for_queue
+    for untouched in (working, in_line, backing_off, done):
+        before = untouched.updated_at
+        untouched.refresh_from_db()
+        assert untouched.updated_at == before and untouched.task_id == "first-message"
+
+
+def test_a_run_that_keeps_killing_its_worker_fails_after_max_attempts():
+    poison = run_in(IngestRun.State.RUNNING, touched_minutes_ago=60, attempts=3)
+    assert runs_to_dispatch(stale_after=STALE, max_attempts=3) == []
+    poison.refresh_from_db()
+    assert poison.state == IngestRun.State.FAILED and poison.finished_at
+    assert "stopped mid-run 3 times" in poison.error
+
+
+def test_the_recovery_task_runs_what_it_finds(django_capture_on_commit_callbacks):
+    killed = run_in(IngestRun.State.RUNNING, touched_minutes_ago=60, attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.recover_ingest_runs.delay().get() == 1  # eager here: dispatch runs it after commit
+    killed.refresh_from_db()
+    assert killed.state == IngestRun.State.DONE and killed.attempts == 2
+    assert Paper.objects.filter(citation_key="doe2025x").count() == 1
+
+
+def test_a_message_that_no_longer_owns_its_run_is_ignored():
+    run = run_in(IngestRun.State.QUEUED)  # owned by "first-message"
+    assert tasks.import_bibtex.apply(kwargs={"run_id": run.pk}, task_id="a-stale-copy").get() is None
+    run.refresh_from_db()
+    assert run.state == IngestRun.State.QUEUED and run.attempts == 0
+
+    assert tasks.import_bibtex.apply(kwargs={"run_id": run.pk}, task_id="first-message").get() == run.pk
+    run.refresh_from_db()
+    assert run.state == IngestRun.State.DONE and run.counts["created"] == 1
+
+
+def test_a_redelivered_message_starts_its_run_over():
+    """acks_late: the message of a killed worker comes back to another worker, which redoes the run."""
+    run = run_in(IngestRun.State.RUNNING, touched_minutes_ago=1, attempts=1)
+    assert tasks.import_bibtex.apply(kwargs={"run_id": run.pk}, task_id="first-message").get() == run.pk
+    run.refresh_from_db()
+    assert run.state == IngestRun.State.DONE and run.attempts == 2
+
+
+def test_recovery_runs_on_the_beat_schedule(settings):
+    entries = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert entries["papers.recover_ingest_runs"] == settings.INGEST_RECOVERY_SECONDS
