@@ -3,11 +3,16 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from papers import ingestion, tasks
 from papers.identifiers import arxiv_id_errors
@@ -397,3 +402,28 @@ class ArxivQueryAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["family_name", "given_name"]
     search_fields = ["family_name", "given_name"]
+
+
+# --- users, groups and API tokens: superusers only -------------------------------------------------------------
+class SuperusersOnly:
+    """Whatever model permissions a staff account was given, only superusers see or change these."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+for model, model_admin in [(get_user_model(), UserAdmin), (Group, GroupAdmin), (TokenProxy, TokenAdmin)]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (SuperusersOnly, model_admin), {}))
