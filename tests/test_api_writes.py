@@ -155,3 +155,38 @@ def test_anonymous_requests_are_throttled_with_retry_after(api, seed, settings):
     finally:
         AnonRateThrottle.THROTTLE_RATES = original
         cache.clear()
+
+
+def _write_operations() -> list[tuple[str, str]]:
+    """Every write the API schema documents, as (method, path template)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete")
+    ]
+
+
+def test_a_non_staff_token_gets_403_on_every_write_the_schema_documents(api, seed, django_user_model):
+    from taxonomy.models import DimensionValue, Placement
+
+    operations = _write_operations()
+    assert len(operations) >= 14  # papers, placements, values (4 each) and the two imports
+    ids = {
+        "papers": "li2022amp",
+        "placements": Placement.objects.first().pk,
+        "values": DimensionValue.objects.first().pk,
+    }
+    user = django_user_model.objects.create_user("reader", password="pw")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    before = (Paper.objects.count(), Placement.objects.count(), DimensionValue.objects.count())
+    for method, template in operations:
+        resource = template.split("/")[2]
+        url = template.replace("{citation_key}", "{id}").replace("{id}", str(ids.get(resource)))
+        response = getattr(api, method)(url, {"title": "x", "ids": ["2005.14038"], "text": "@misc{a,title={A}}"})
+        assert response.status_code == 403, f"{method.upper()} {url}: {response.status_code}"
+    assert (Paper.objects.count(), Placement.objects.count(), DimensionValue.objects.count()) == before
+    assert not Paper.objects.filter(title="x").exists()
