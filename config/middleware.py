@@ -1,5 +1,10 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNulBytesMiddleware:
@@ -27,4 +32,28 @@ class ContentSecurityPolicyMiddleware:
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After, not an HTML 500, when the database cannot be reached (restarting,
+    failing over, refusing connections). Django closes the broken connection after the request
+    (conn_health_checks), so the next request reconnects: the workers need no restart."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # OperationalError: refused or lost connections, server shutting down or starting up.
+        # InterfaceError: a connection the driver already knows is closed.
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+        response = JsonResponse({"detail": "The database is unavailable; try again shortly."}, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+handler400 = "config.views.bad_request"
 handler404 = "frontend.views.not_found"

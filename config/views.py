@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT_SECONDS = 2
@@ -38,3 +39,11 @@ def healthz(request):
         return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
     checks = {"database": "ok", "broker": "ok" if settings.CELERY_BROKER_URL else "not configured"}
     return JsonResponse({"status": "ok", **checks})
+
+
+def bad_request(request, exception=None):
+    """400 for a request Django refuses before any view (too many form fields, a bad Host...):
+    JSON under /api/, as every other API error, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)

@@ -153,8 +153,10 @@ def dispatch(run: IngestRun) -> bool:
         transaction.on_commit(send)  # in-process: after the caller's transaction, as a worker would see it
     else:
         try:
-            # No publish retries: a curator waiting on a form should hear at once that the queue is away.
-            send(retry=False)
+            # No connection or publish retries (kombu would retry the connection for 6 s): a curator
+            # waiting on a form should hear at once that the queue is away.
+            with task.app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+                send(retry=False, connection=connection)
         except (OperationalError, OSError) as exc:
             IngestRun.objects.filter(pk=run.pk, task_id=task_id).update(task_id="", enqueued_at=None)
             logger.warning("could not enqueue %s for run %s: %s", task.name, run.pk, exc)

@@ -5,11 +5,11 @@ from django.conf import settings
 
 from config.celery import app
 from papers.models import IngestRun, Paper
-from tests.integration.workers import (
+from tests.integration.support import (
     BROKER_URL,
     ROOT,
     Worker,
-    needs_postgres,
+    postgres_only,
     redis_or_skip,
     reset_broker_pool,
     use_broker,
@@ -18,7 +18,7 @@ from tests.integration.workers import (
 
 SEED_BIB = ROOT / "tests" / "data" / "seed.bib"
 
-pytestmark = needs_postgres
+pytestmark = postgres_only
 
 
 @pytest.fixture

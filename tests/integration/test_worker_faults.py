@@ -14,12 +14,12 @@ from config.celery import app
 from papers import tasks
 from papers.models import Author, Authorship, IngestRun, Paper
 from tests.data.fake_arxiv import FakeArxiv
-from tests.integration.workers import (
+from tests.integration.support import (
     BROKER_URL,
     ROOT,
     Worker,
     free_port,
-    needs_postgres,
+    postgres_only,
     redis_or_skip,
     reset_broker_pool,
     use_broker,
@@ -28,7 +28,7 @@ from tests.integration.workers import (
 
 SEED_BIB = (ROOT / "tests" / "data" / "seed.bib").read_text(encoding="utf-8")
 
-pytestmark = needs_postgres
+pytestmark = postgres_only
 
 
 def letters(n: int) -> str:

@@ -1,15 +1,19 @@
-"""Real Celery worker processes for the integration tests, against the pytest PostgreSQL database.
+"""Helpers for the integration tests: real Celery workers, HTTP, ports and the pytest PostgreSQL database.
 
 Each worker is another process: it sees only committed rows, and finds the test database through
 DATABASE_URL in its environment, built from this process's connection.
 """
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of its own, so the tests never meet a developer's worker or queued tasks.
 BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 
-needs_postgres = [
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+postgres_only = [
     pytest.mark.postgres,
     pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="needs DATABASE_URL pointing at PostgreSQL (the worker is another process)",
+        not ON_POSTGRES, reason="needs DATABASE_URL pointing at PostgreSQL (servers run as other processes)"
     ),
 ]
 
@@ -55,12 +59,39 @@ def reset_broker_pool() -> None:
 
 
 def test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    """The pytest database, as DATABASE_URL for another process."""
+    return database_url(connection.settings_dict)
 
 
 test_database_url.__test__ = False  # a helper, not a test
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for another process, e.g. from django.db.connection.settings_dict (the test database)."""
+    credentials = settings_dict["USER"] + (f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else "")
+    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+    return f"postgres://{credentials}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def http_get(url: str, *, timeout: float = 10, headers: dict[str, str] | None = None) -> Response:
+    """GET without raising on 4xx/5xx (connection errors and timeouts do raise)."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Response(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Response(error.code, dict(error.headers), error.read())
 
 
 def free_port() -> int:
