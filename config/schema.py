@@ -15,6 +15,7 @@ ERRORS = {
     "403": "Not allowed (not staff, or missing CSRF token).",
     "404": "No such object.",
     "429": "Too many anonymous requests; see Retry-After.",
+    "503": "The database is unavailable (restarting); see Retry-After.",
 }
 
 
