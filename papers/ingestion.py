@@ -82,9 +82,21 @@ def arxiv_api() -> ArxivAPI:
 
 
 # --- runs ------------------------------------------------------------------------------------------------
-def create_run(*, kind: str, input: str = "", input_name: str = "", user=None) -> IngestRun:
+# The owner of a run done by the process that created it (a command, a direct service call).
+IN_PROCESS = "in-process"
+
+
+def create_run(*, kind: str, input: str = "", input_name: str = "", user=None, owner: str = IN_PROCESS) -> IngestRun:
+    """A new run, owned by `owner`: the task id that will do it, IN_PROCESS for the caller itself, or ""
+    for a run to hand to the broker (papers.tasks.dispatch claims it; the recovery task sends every run
+    left without an owner)."""
     return IngestRun.objects.create(
-        kind=kind, input=input, input_name=input_name[:200], requested_by=user if user and user.pk else None
+        kind=kind,
+        input=input,
+        input_name=input_name[:200],
+        requested_by=user if user and user.pk else None,
+        task_id=owner,
+        enqueued_at=timezone.now() if owner else None,
     )
 
 

@@ -306,8 +306,8 @@ class IngestRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # The Celery message that owns the run, and when the broker took it. Empty/NULL: not handed to the
-    # broker yet (it was away); the recovery task dispatches the run when the broker is back.
+    # Who does the run (a Celery task id, or "in-process" for a command) and since when. Empty/NULL:
+    # nobody yet, as when the broker was away; the recovery task dispatches the run when it is back.
     task_id = models.CharField(max_length=64, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     # Set while a transient failure (network, HTTP 5xx) waits for its retry: arXiv is "in backoff".

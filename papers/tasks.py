@@ -61,8 +61,8 @@ def watch_arxiv(self, run_id: int | None = None) -> int | None:
 
 def _run(run_id: int | None, kind: str, input: str = "", task_id: str | None = None) -> IngestRun | None:
     """The run to work on: a new one, or the given one unless it is gone, finished or another message's."""
-    if run_id is None:
-        return ingestion.create_run(kind=kind, input=input)
+    if run_id is None:  # started by beat: this message owns a new run
+        return ingestion.create_run(kind=kind, input=input, owner=task_id or ingestion.IN_PROCESS)
     run = IngestRun.objects.filter(pk=run_id, kind=kind).first()
     if run is None:
         logger.warning("%s run %s is gone; nothing to do.", kind, run_id)
@@ -166,19 +166,32 @@ def dispatch(run: IngestRun) -> bool:
     return True
 
 
+def run_in_process(kind: str, *, input: str = "") -> IngestRun:
+    """Create a run and do it here and now, through its task (commands: the same retries and backoff as
+    on a worker). Owned by this process, so the recovery task leaves it alone unless the process dies."""
+    task_id = f"{ingestion.IN_PROCESS}-{uuid.uuid4()}"
+    run = ingestion.create_run(kind=kind, input=input, owner=task_id)
+    task, kwargs = _task_for(run)
+    task.apply(kwargs={"run_id": run.pk, **kwargs}, task_id=task_id)
+    run.refresh_from_db()
+    return run
+
+
 def queue_arxiv_fetch(ids: list[str], *, user=None) -> IngestRun:
-    run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), user=user)
+    run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), user=user, owner="")
     dispatch(run)
     return run
 
 
 def queue_bibtex_import(text: str, *, input_name: str = "", user=None) -> IngestRun:
-    run = ingestion.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=text, input_name=input_name, user=user)
+    run = ingestion.create_run(
+        kind=IngestRun.Kind.BIBTEX_IMPORT, input=text, input_name=input_name, user=user, owner=""
+    )
     dispatch(run)
     return run
 
 
 def queue_arxiv_watch(*, user=None) -> IngestRun:
-    run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_WATCH, user=user)
+    run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_WATCH, user=user, owner="")
     dispatch(run)
     return run

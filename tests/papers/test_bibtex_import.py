@@ -272,7 +272,8 @@ def test_import_export_import_leaves_every_field_unchanged():
 
 
 def test_the_task_imports_the_text_stored_in_its_run():
-    run = ingestion.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input="@misc{k, title = {T}, author = {Doe, J.}}")
+    bib = "@misc{k, title = {T}, author = {Doe, J.}}"
+    run = ingestion.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=bib, owner="")  # for a worker
     tasks.import_bibtex.delay(run_id=run.pk)
     run.refresh_from_db()
     assert (run.state, run.created_count) == ("done", 1)

@@ -93,3 +93,16 @@ def test_a_redelivered_message_starts_its_run_over():
 def test_recovery_runs_on_the_beat_schedule(settings):
     entries = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert entries["papers.recover_ingest_runs"] == settings.INGEST_RECOVERY_SECONDS
+
+
+def test_runs_a_command_or_service_does_itself_are_not_dispatched_while_they_work():
+    in_process = create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB)  # a command, before it starts
+    for_a_worker = create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB, owner="")
+    assert [run.pk for run in runs_to_dispatch(stale_after=STALE, max_attempts=3)] == [for_a_worker.pk]
+    in_process.refresh_from_db()
+    assert in_process.task_id == "in-process" and not in_process.waiting_for_queue
+
+
+def test_commands_run_their_run_through_its_task_in_process(settings):
+    run = tasks.run_in_process(IngestRun.Kind.ARXIV_WATCH)  # no saved query: nothing to fetch
+    assert run.state == IngestRun.State.DONE and run.task_id.startswith("in-process-")

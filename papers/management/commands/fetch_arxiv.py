@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from papers import ingestion, tasks
+from papers import tasks
 from papers.management.reporting import finish, report_run
 from papers.models import IngestRun
 
@@ -17,7 +17,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, ids, **options):
-        run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids))
-        # In this process, through the task: the same retries and backoff as on a worker.
-        tasks.fetch_arxiv.apply(kwargs={"ids": ids, "run_id": run.pk})
+        run = tasks.run_in_process(IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids))
         finish(report_run(self, run), "The arXiv fetch")

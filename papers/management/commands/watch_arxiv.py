@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from papers import ingestion, tasks
+from papers import tasks
 from papers.management.reporting import finish, report_run
 from papers.models import ArxivQuery, IngestRun
 
@@ -15,6 +15,5 @@ class Command(BaseCommand):
         active = ArxivQuery.objects.filter(is_active=True).count()
         if not active:
             self.stderr.write("No active arXiv query: add one in the admin (arXiv queries).")
-        run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_WATCH)
-        tasks.watch_arxiv.apply(kwargs={"run_id": run.pk})
+        run = tasks.run_in_process(IngestRun.Kind.ARXIV_WATCH)
         finish(report_run(self, run, label=f"{active} queries"), "The arXiv watch")
