@@ -38,6 +38,12 @@ class PaperViewSet(viewsets.ModelViewSet):
             queryset = queryset.prefetch_related(Prefetch("dimension_values", queryset=values))
         return queryset
 
+    def filter_queryset(self, queryset):
+        # One paper is found by its key: the list filters (and the term lookup they start with) don't apply.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         if self.request.method not in SAFE_METHODS:
             return PaperWriteSerializer

@@ -13,6 +13,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from config.response_cache import bump_generation_on_commit
 from papers.identifiers import normalize_title
 from papers.models import Paper, Source
 from papers.names import parse_name
@@ -96,6 +97,7 @@ def load_catalogue(
                 raise CatalogueError(f"{path.name}: {key} is not in {corpus_path.name}")
             report.keys.append(key)
             _load_paper(corpus[key], curation or {}, categories, term_lookup, report)
+    bump_generation_on_commit()  # cached responses are stale once this commits
     return report
 
 

@@ -4,8 +4,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from config.response_cache import catalogue_generation
 from taxonomy.models import Dimension, DimensionValue
 from taxonomy.services import category_tree
 
@@ -26,14 +28,18 @@ def filter_by_terms(queryset: QuerySet, dimension: Dimension, term_slugs: list[s
 def facet_counts(queryset: QuerySet) -> dict:
     """Counts for the current result set: per category (subtree, each paper once), year, technique, workload.
 
-    Cached for settings.FACET_CACHE_SECONDS per distinct result set (its SQL): over 100,000 papers the
-    four aggregates cost ~1 s, and the same unfiltered or popular lists are asked for again and again.
+    Cached for settings.FACET_CACHE_SECONDS per distinct result set (its SQL) and catalogue generation (a
+    committed write starts afresh): over 100,000 papers the four aggregates cost ~1 s, and the same
+    unfiltered or popular lists are asked for again and again.
     """
     seconds = settings.FACET_CACHE_SECONDS
     if not seconds:
         return _facet_counts(queryset)
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    key = "facets:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (year_min=99999): nothing to count or cache
+        return _facet_counts(queryset)
+    key = f"facets:{catalogue_generation()}:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     return cache.get_or_set(key, lambda: _facet_counts(queryset), seconds)
 
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 
+from config.response_cache import catalogue_generation
 from papers.models import Paper
 from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 
@@ -44,8 +45,8 @@ def category_tree(papers=None) -> list[CategoryNode]:
     if nodes:
         if papers is None and settings.FACET_CACHE_SECONDS:
             # The whole catalogue's counts (tree pages, admin): one aggregate over every placement,
-            # shared for a short while.
-            key = f"category-counts:{','.join(map(str, nodes))}"
+            # shared for a short while or until a write commits.
+            key = f"category-counts:{catalogue_generation()}:{','.join(map(str, nodes))}"
             counts = cache.get_or_set(key, lambda: _subtree_counts(nodes, None), settings.FACET_CACHE_SECONDS)
         else:
             counts = _subtree_counts(nodes, papers)

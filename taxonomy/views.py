@@ -101,6 +101,11 @@ class CompareView(APIView):
         self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
         return super().handle_exception(exc)
 
+    def options(self, request, *args, **kwargs):
+        # So is the description of the endpoint: the table renderers only know a comparison.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().options(request, *args, **kwargs)
+
 
 @extend_schema(responses={(200, "text/markdown"): OpenApiTypes.STR})
 @api_view(["GET"])
