@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.support import ROOT, Response, http_get
+from config.celery import app
+from tests.integration.support import ROOT, Response, Worker, http_get, reset_broker_pool
 
 # Production mode as bench/load.sh runs it: plain HTTP on loopback (no TLS proxy in front).
 PRODUCTION_ENV = {
@@ -151,3 +152,21 @@ def gunicorn(tmp_path, collected_static):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def workers(transactional_db, tmp_path):
+    """Start workers with `workers(name, ...)`; all are stopped, and this process made eager again, at the end."""
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    started = []
+
+    def start(name, **options):
+        worker = Worker(name, tmp_path / f"{name}.log", **options)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+    app.conf.update(saved)
+    reset_broker_pool()

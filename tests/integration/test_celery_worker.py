@@ -2,16 +2,15 @@
 
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
-from config.celery import app
+from papers import tasks
 from papers.models import IngestRun, Paper
 from tests.integration.support import (
     BROKER_URL,
     ROOT,
-    Worker,
     postgres_only,
     redis_or_skip,
-    reset_broker_pool,
     use_broker,
     wait_for,
 )
@@ -22,18 +21,13 @@ pytestmark = postgres_only
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
+def broker():
     redis_or_skip()
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     use_broker(BROKER_URL)
-    worker = Worker("itest", tmp_path / "worker.log")
-    yield worker
-    worker.stop()
-    app.conf.update(saved)
-    reset_broker_pool()
 
 
-def test_a_worker_imports_bibtex_submitted_through_the_api(worker, api, django_user_model):
+def test_a_worker_imports_bibtex_submitted_through_the_api(workers, broker, api, django_user_model):
+    worker = workers("itest")
     api.force_authenticate(django_user_model.objects.create_user("curator", is_staff=True))
     response = api.post("/api/imports/bibtex/", {"text": SEED_BIB.read_text(encoding="utf-8")}, format="json")
     assert response.status_code == 202 and response.json()["waiting_for_queue"] is False
@@ -51,3 +45,24 @@ def test_a_worker_imports_bibtex_submitted_through_the_api(worker, api, django_u
     assert Paper.objects.public().count() == 9
     assert Paper.objects.get(citation_key="park2020hetpipe").authorships.count() == 8
     assert settings.CELERY_TASK_ALWAYS_EAGER  # this process stayed eager: the worker did the work
+
+
+def test_a_workers_import_refreshes_the_shared_response_cache(workers, broker, settings):
+    """The web process caches anonymous responses in Redis; the worker's finished run makes them stale."""
+    shared_cache = "redis://127.0.0.1:6379/14"
+    redis_or_skip(shared_cache)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": shared_cache}}
+    settings.API_CACHE_SECONDS = 600
+    worker = workers("itest-cache", env={"CACHE_URL": shared_cache})  # it must share the cache
+
+    anonymous = APIClient()
+    assert anonymous.get("/api/papers/").json()["count"] == 0  # now cached
+    # Queued directly, not through the API: a staff write request would itself invalidate the cache.
+    run_id = tasks.queue_bibtex_import(SEED_BIB.read_text(encoding="utf-8")).pk
+    assert anonymous.get("/api/papers/").json()["count"] == 0  # still the cached answer
+    wait_for(
+        lambda: IngestRun.objects.get(pk=run_id).is_finished or not worker.alive,
+        timeout=60,
+        message=lambda: f"run not finished; worker log:\n{worker.log()}",
+    )
+    assert anonymous.get("/api/papers/").json()["count"] == 9

@@ -10,18 +10,15 @@ import pytest
 import redis
 from django.db import connection
 
-from config.celery import app
 from papers import tasks
 from papers.models import Author, Authorship, IngestRun, Paper
 from tests.data.fake_arxiv import FakeArxiv
 from tests.integration.support import (
     BROKER_URL,
     ROOT,
-    Worker,
     free_port,
     postgres_only,
     redis_or_skip,
-    reset_broker_pool,
     use_broker,
     wait_for,
 )
@@ -55,24 +52,6 @@ def synthetic_bib(count: int) -> str:
 def staff(api, django_user_model):
     api.force_authenticate(django_user_model.objects.create_user("curator", is_staff=True))
     return api
-
-
-@pytest.fixture
-def workers(transactional_db, tmp_path):
-    """Start workers with `workers(name, ...)`; all are stopped, and this process made eager again, at the end."""
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    started = []
-
-    def start(name, **options):
-        worker = Worker(name, tmp_path / f"{name}.log", **options)
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
-    app.conf.update(saved)
-    reset_broker_pool()
 
 
 def wait_until_finished(run_ids, workers, timeout=120):
