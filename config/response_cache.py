@@ -10,6 +10,7 @@ worker cannot reach the others, which is why API_CACHE_SECONDS defaults to 0 the
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -68,6 +69,34 @@ def invalidate_on_change(*models, when: Callable[[Any], bool] | None = None) -> 
         uid = f"response-cache-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+
+
+def get_or_compute(key: str, compute: Callable[[], Any], seconds: int, *, wait: float = 10.0) -> Any:
+    """cache.get_or_set, computed once however many requests miss `key` at the same moment.
+
+    Right after a write every cached count is stale, and over 100,000 papers the facets of a popular list
+    take ~1 s: without this, each concurrent request would run the same aggregates. The first one
+    computes; the others poll the cache for its result, and compute themselves only after `wait` seconds
+    (its process died, or the cache refused the value).
+    """
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = f"{key}:computing"
+    if cache.add(lock, 1, timeout=int(wait) + 1):
+        try:
+            value = compute()
+            cache.set(key, value, seconds)
+            return value
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = cache.get(key)
+        if value is not None:
+            return value
+    return compute()
 
 
 # --- The middleware ---------------------------------------------------------------------------------------------

@@ -3,11 +3,10 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from config.response_cache import catalogue_generation
+from config.response_cache import catalogue_generation, get_or_compute
 from taxonomy.models import Dimension, DimensionValue
 from taxonomy.services import category_tree
 
@@ -40,7 +39,7 @@ def facet_counts(queryset: QuerySet) -> dict:
     except EmptyResultSet:  # a filter no row can match (year_min=99999): nothing to count or cache
         return _facet_counts(queryset)
     key = f"facets:{catalogue_generation()}:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    return cache.get_or_set(key, lambda: _facet_counts(queryset), seconds)
+    return get_or_compute(key, lambda: _facet_counts(queryset), seconds)
 
 
 def _facet_counts(queryset: QuerySet) -> dict:

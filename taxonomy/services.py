@@ -3,11 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 
-from config.response_cache import catalogue_generation
+from config.response_cache import catalogue_generation, get_or_compute
 from papers.models import Paper
 from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 
@@ -47,7 +46,7 @@ def category_tree(papers=None) -> list[CategoryNode]:
             # The whole catalogue's counts (tree pages, admin): one aggregate over every placement,
             # shared for a short while or until a write commits.
             key = f"category-counts:{catalogue_generation()}:{','.join(map(str, nodes))}"
-            counts = cache.get_or_set(key, lambda: _subtree_counts(nodes, None), settings.FACET_CACHE_SECONDS)
+            counts = get_or_compute(key, lambda: _subtree_counts(nodes, None), settings.FACET_CACHE_SECONDS)
         else:
             counts = _subtree_counts(nodes, papers)
         for pk, node in nodes.items():

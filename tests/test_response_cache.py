@@ -3,13 +3,18 @@
 Invalidation happens when a write commits, so those tests run in real transactions (transaction=True).
 """
 
+import threading
+import time
+
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.response_cache import get_or_compute
 from papers.ingestion import import_bibtex
 from papers.models import Paper
 from taxonomy.backup import export_catalogue, import_catalogue
@@ -235,3 +240,30 @@ def test_loading_and_restoring_the_catalogue_are_visible_at_once(cached, count_q
     assert count_queries("/api/papers/")[0].json()["count"] == 0
     load_catalogue(catalogue_paths=[SEED_PATH])
     assert count_queries("/api/papers/")[0].json()["count"] == 9
+
+
+def test_counts_missed_by_many_requests_at_once_are_computed_once():
+    """After a write every count is stale; concurrent requests must not all run the same aggregates."""
+    cache.clear()
+    calls = []
+
+    def slow_count():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"papers": 53}
+
+    results = []
+    start = threading.Barrier(8)
+
+    def request():
+        start.wait()
+        results.append(get_or_compute("facets:test", slow_count, 60))
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [{"papers": 53}] * 8
+    assert len(calls) == 1
+    assert get_or_compute("facets:test", slow_count, 60) == {"papers": 53} and len(calls) == 1
