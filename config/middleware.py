@@ -1,4 +1,5 @@
 import logging
+import sqlite3
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -49,11 +50,29 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        # OperationalError: refused or lost connections, server shutting down or starting up.
-        # InterfaceError: a connection the driver already knows is closed.
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
+        if not is_connection_failure(exception):
+            return None  # a query's own error (deadlock, missing table...) stays a 500, reported as such
         logger.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
         response = JsonResponse({"detail": "The database is unavailable; try again shortly."}, status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+# SQLSTATE of a server that cannot serve: connection exceptions (class 08), shutting down or starting up,
+# too many connections.
+_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database")
+
+
+def is_connection_failure(exception: BaseException) -> bool:
+    """Whether the database could not be reached or dropped the connection, as opposed to a query failing."""
+    if isinstance(exception, InterfaceError):  # a connection the driver already knows is closed
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__ or exception
+    if isinstance(cause, sqlite3.OperationalError):
+        return str(cause).startswith(_SQLITE_UNAVAILABLE)
+    code = getattr(cause, "pgcode", None)
+    # No SQLSTATE: libpq failed before the server answered (refused, timed out, connection lost).
+    return code is None or code.startswith("08") or code in _UNAVAILABLE_SQLSTATES

@@ -10,6 +10,7 @@ worker cannot reach the others, which is why API_CACHE_SECONDS defaults to 0 the
 """
 
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "catalogue-generation"
 CACHED_PATH_PREFIX = "/api/"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -30,20 +33,30 @@ _KEYED_VARY = {"accept", "cookie"}
 _UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
 
 
+def _cache(method: str, *args, default=None, **kwargs):
+    """A cache operation that answers `default` when the cache server is away (a Redis restart, say):
+    everything here then works uncached, from the database, instead of failing the request."""
+    try:
+        return getattr(cache, method)(*args, **kwargs)
+    except Exception as exc:  # the backend's own errors (redis.ConnectionError, timeouts...)
+        logger.warning("cache %s failed (%s: %s); going on without it", method, type(exc).__name__, exc)
+        return default
+
+
 def catalogue_generation() -> str:
-    """The current generation; a fresh one when the cache lost it (evicted, flushed, first use)."""
-    generation = cache.get(GENERATION_KEY)
+    """The current generation; a fresh one when the cache lost it (evicted, flushed, first use, away)."""
+    generation = _cache("get", GENERATION_KEY)
     if generation is None:
         # Never a predictable value: entries keyed with an evicted generation must not come back.
         fresh = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, fresh, timeout=None)
-        generation = cache.get(GENERATION_KEY) or fresh
+        _cache("add", GENERATION_KEY, fresh, timeout=None)
+        generation = _cache("get", GENERATION_KEY) or fresh
     return generation
 
 
 def bump_generation() -> None:
     """Make every cached response and count stale at once."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    _cache("set", GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def bump_generation_on_commit(using: str | None = None) -> None:
@@ -79,24 +92,30 @@ def get_or_compute(key: str, compute: Callable[[], Any], seconds: int, *, wait: 
     computes; the others poll the cache for its result, and compute themselves only after `wait` seconds
     (its process died, or the cache refused the value).
     """
-    value = cache.get(key)
+    value = _cache("get", key)
     if value is not None:
         return value
-    lock = f"{key}:computing"
-    if cache.add(lock, 1, timeout=int(wait) + 1):
-        try:
-            value = compute()
-            cache.set(key, value, seconds)
-            return value
-        finally:
-            cache.delete(lock)
+    lock, token = f"{key}:computing", uuid.uuid4().hex
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
+    while True:
+        taken = _cache("add", lock, token, timeout=int(wait) + 1, default=None)
+        if taken is None:  # the cache is away: no one to share the result with
+            return compute()
+        if taken:
+            try:
+                value = compute()
+                _cache("set", key, value, seconds)
+                return value
+            finally:
+                if _cache("get", lock) == token:  # not another request's lock, taken after ours expired
+                    _cache("delete", lock)
+        # Another request computes: wait for its result, or take over if it gave up (its lock is gone).
         time.sleep(0.05)
-        value = cache.get(key)
+        value = _cache("get", key)
         if value is not None:
             return value
-    return compute()
+        if time.monotonic() > deadline:
+            return compute()
 
 
 # --- The middleware ---------------------------------------------------------------------------------------------
@@ -156,12 +175,12 @@ class AnonymousApiCacheMiddleware:
                 _after_write(request, response)
             return response
         key = _key(request)
-        stored = cache.get(key)
+        stored = _cache("get", key)
         if stored is not None:
             return _rebuild(stored)
         response = self.get_response(request)
         if _is_cacheable_response(response):
-            cache.set(key, (response.status_code, list(response.items()), response.content), seconds)
+            _cache("set", key, (response.status_code, list(response.items()), response.content), seconds)
         return response
 
 

@@ -175,7 +175,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["papers.permissions.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -200,7 +200,12 @@ SPECTACULAR_SETTINGS = {
 # The cache is per process unless CACHE_URL names a shared one (e.g. redis://127.0.0.1:6379/1).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A cache that stops answering must not hold requests: they go on uncached (config.response_cache).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -246,10 +251,10 @@ BIBTEX_UPLOAD_MAX_BYTES = env_int("BIBTEX_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * BIBTEX_UPLOAD_MAX_BYTES
 # Runs submitted while the broker was away, or whose worker died, are handed to the broker again by
 # a beat task every INGEST_RECOVERY_SECONDS. "Died" means untouched for INGEST_STALE_AFTER_SECONDS,
-# longer than a task may run (its time limit is 600 s); after INGEST_MAX_ATTEMPTS starts a run fails.
+# longer than a task may run (its time limit is 600 s); after INGEST_MAX_RESTARTS a run fails.
 INGEST_RECOVERY_SECONDS = float(os.environ.get("INGEST_RECOVERY_SECONDS") or 60)
 INGEST_STALE_AFTER_SECONDS = float(os.environ.get("INGEST_STALE_AFTER_SECONDS") or 900)
-INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
+INGEST_MAX_RESTARTS = env_int("INGEST_MAX_RESTARTS", 2)
 CELERY_BEAT_SCHEDULE = {
     "watch-arxiv-daily": {
         "task": "papers.watch_arxiv",

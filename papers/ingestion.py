@@ -27,10 +27,11 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config.response_cache import bump_generation_on_commit
 from papers.identifiers import InvalidIdentifier, normalize_title, parse_arxiv_id
 from papers.ingest import PaperRecord
 from papers.ingest.arxiv import ArxivAPI, ArxivBadReply, ArxivUnavailable
@@ -117,31 +118,42 @@ def fail_run(run: IngestRun, error: str) -> None:
     logger.warning("%s failed: %s", run, error)
 
 
-def runs_to_dispatch(*, stale_after: timedelta, max_attempts: int) -> list[IngestRun]:
+def runs_to_dispatch(*, stale_after: timedelta, max_restarts: int) -> list[IngestRun]:
     """The unfinished runs that no task will ever pick up, reset to "queued" for dispatch.
 
     - Runs submitted while the broker was away (never handed to it).
-    - Runs whose task went quiet: not touched for `stale_after` (longer than a task may run) while
-      queued or running, because their worker was killed or the broker lost the message. Each import
-      writes in one transaction, so such a run left no half-written paper: it starts over. After
-      `max_attempts` starts it is marked failed instead, so an input that kills workers stops.
+    - Runs whose task went quiet: running but untouched for `stale_after` (longer than a task may run),
+      because their worker was killed. Each import writes in one transaction, so such a run left no
+      half-written paper: it starts over. After `max_restarts` it is marked failed instead, so an input
+      that kills workers stops.
+    - Runs queued for 4 x `stale_after` without starting: their message was lost (a broker restarted
+      without its data). Shorter would push back runs merely waiting behind a long queue.
     A run waiting for an arXiv retry is left alone until its retry is overdue by `stale_after` too.
     """
     now = timezone.now()
     cutoff = now - stale_after
     unfinished = IngestRun.objects.filter(state__in=[IngestRun.State.QUEUED, IngestRun.State.RUNNING])
-    quiet = unfinished.filter(updated_at__lt=cutoff).filter(
+    lost = Q(state=IngestRun.State.RUNNING, updated_at__lt=cutoff) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff)
     )
-    quiet.filter(attempts__gte=max_attempts).update(
+    lost_message = Q(state=IngestRun.State.QUEUED, updated_at__lt=now - 4 * stale_after) & ~Q(task_id="")
+    quiet = unfinished.filter(lost | lost_message)
+    quiet.filter(restarts__gte=max_restarts).update(
         state=IngestRun.State.FAILED,
         finished_at=now,
         updated_at=now,
         next_attempt_at=None,
-        error=f"The worker stopped mid-run {max_attempts} times; nothing of it was kept. Check the input, then "
-        "run it again.",
+        error=f"The worker stopped mid-run {max_restarts + 1} times; nothing of it was kept. Check the input, "
+        "then run it again.",
     )
-    quiet.update(state=IngestRun.State.QUEUED, enqueued_at=None, task_id="", next_attempt_at=None, updated_at=now)
+    quiet.update(
+        state=IngestRun.State.QUEUED,
+        enqueued_at=None,
+        task_id="",
+        next_attempt_at=None,
+        updated_at=now,
+        restarts=F("restarts") + 1,
+    )
     return list(unfinished.filter(state=IngestRun.State.QUEUED, enqueued_at__isnull=True, task_id="").order_by("pk"))
 
 
@@ -283,17 +295,21 @@ def refresh_from_arxiv(papers: Iterable[Paper]) -> list[str]:
 
 
 # --- curation ---------------------------------------------------------------------------------------------
+# QuerySet.update() sends no model signals: these tell the response cache themselves.
 def accept_candidates(papers) -> int:
     """Make candidates public (placing them in categories is the taxonomy's part, done by the caller)."""
+    bump_generation_on_commit()
     return papers.filter(status=Paper.Status.CANDIDATE).update(status=Paper.Status.PUBLIC, updated_at=timezone.now())
 
 
 def reject_candidates(papers) -> int:
     """Rejected candidates stay stored, hidden, so that the watch never proposes them again."""
+    bump_generation_on_commit()
     return papers.filter(status=Paper.Status.CANDIDATE).update(status=Paper.Status.REJECTED, updated_at=timezone.now())
 
 
 def clear_review_flags(papers) -> int:
+    bump_generation_on_commit()
     return papers.filter(needs_review=True).update(needs_review=False, review_reason="", updated_at=timezone.now())
 
 

@@ -310,6 +310,7 @@ class IngestRun(models.Model):
     # nobody yet, as when the broker was away; the recovery task dispatches the run when it is back.
     task_id = models.CharField(max_length=64, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(default=0, help_text="Times it started over after losing its worker.")
     # Set while a transient failure (network, HTTP 5xx) waits for its retry: arXiv is "in backoff".
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     requests_made = models.PositiveIntegerField(default=0, help_text="HTTP requests sent to arXiv.")

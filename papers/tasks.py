@@ -70,9 +70,10 @@ def _run(run_id: int | None, kind: str, input: str = "", task_id: str | None = N
     if run.is_finished:
         logger.info("%s already finished; nothing to do.", run)
         return None
-    if run.task_id and task_id and run.task_id != task_id:
-        # The run was dispatched again (its first message was presumed lost): that message owns it now.
-        logger.info("%s belongs to task %s; message %s is stale.", run, run.task_id, task_id)
+    if task_id and run.task_id != task_id:
+        # Not this message's run: dispatched again since (another message owns it), or waiting for a
+        # dispatch (no owner yet; the recovery task will send it).
+        logger.info("%s belongs to task %r; message %s is stale.", run, run.task_id, task_id)
         return None
     if run.state == IngestRun.State.RUNNING and run.next_attempt_at is None:
         logger.warning("%s: its message came back (the worker was lost); starting it over.", run)
@@ -118,7 +119,7 @@ def recover_ingest_runs(stale_after_seconds: float | None = None) -> int:
     """
     stale_after = stale_after_seconds if stale_after_seconds is not None else settings.INGEST_STALE_AFTER_SECONDS
     runs = ingestion.runs_to_dispatch(
-        stale_after=datetime.timedelta(seconds=stale_after), max_attempts=settings.INGEST_MAX_ATTEMPTS
+        stale_after=datetime.timedelta(seconds=stale_after), max_restarts=settings.INGEST_MAX_RESTARTS
     )
     sent = sum(dispatch(run) for run in runs)
     if runs:

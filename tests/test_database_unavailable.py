@@ -4,6 +4,8 @@ Every query is made to fail as a lost connection does (the live restart test, ag
 PostgreSQL, is tests/integration/test_postgres_restart.py).
 """
 
+import sqlite3
+
 import pytest
 from django.db import InterfaceError, OperationalError, connection
 
@@ -54,3 +56,47 @@ def test_it_serves_again_once_the_database_answers(client, seed):
     with connection.execute_wrapper(refuse(OperationalError("the database system is starting up"))):
         assert client.get("/api/categories/").status_code == 503
     assert client.get("/api/categories/").status_code == 200
+
+
+class DriverError(Exception):
+    """Stands in for psycopg2's errors, which carry the server's SQLSTATE as pgcode."""
+
+    def __init__(self, message, pgcode):
+        super().__init__(message)
+        self.pgcode = pgcode
+
+
+def refuse_from(cause):
+    def wrapper(execute, sql, params, many, context):
+        raise OperationalError(str(cause)) from cause
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        DriverError("terminating connection due to administrator command", "57P01"),
+        DriverError("the database system is starting up", "57P03"),
+        DriverError("could not connect to server", None),
+        sqlite3.OperationalError("database is locked"),
+    ],
+    ids=str,
+)
+def test_a_server_that_cannot_serve_is_a_503(client, seed, cause):
+    with connection.execute_wrapper(refuse_from(cause)):
+        assert client.get("/api/categories/").status_code == 503
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        DriverError("deadlock detected", "40P01"),
+        DriverError("canceling statement due to statement timeout", "57014"),
+        sqlite3.OperationalError("no such table: papers_paper"),
+    ],
+    ids=str,
+)
+def test_a_query_that_fails_stays_a_500_not_an_outage(client, seed, cause):
+    with connection.execute_wrapper(refuse_from(cause)), pytest.raises(OperationalError):
+        client.get("/api/categories/")

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.response_cache import get_or_compute
-from papers.ingestion import import_bibtex
+from papers.ingestion import accept_candidates, import_bibtex
 from papers.models import Paper
 from taxonomy.backup import export_catalogue, import_catalogue
 from taxonomy.catalogue import SEED_PATH, load_catalogue
@@ -267,3 +267,44 @@ def test_counts_missed_by_many_requests_at_once_are_computed_once():
     assert results == [{"papers": 53}] * 8
     assert len(calls) == 1
     assert get_or_compute("facets:test", slow_count, 60) == {"papers": 53} and len(calls) == 1
+
+
+@pytest.fixture
+def cache_away(settings):
+    """The shared cache's Redis is down (nothing listens on port 1)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.API_CACHE_SECONDS = 600
+    settings.FACET_CACHE_SECONDS = 600
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [*ENDPOINTS, "/", "/taxonomy/", "/categories/intra-pipeline/"])
+def test_everything_is_served_uncached_while_the_cache_is_away(cache_away, seed, url):
+    assert Client().get(url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_succeed_while_the_cache_is_away(cache_away, django_user_model):
+    load_catalogue(catalogue_paths=[SEED_PATH])
+    staff_api = APIClient()
+    staff_api.force_authenticate(django_user_model.objects.create_user("editor", is_staff=True))
+    response = staff_api.patch(DETAIL, {"title": "HetPipe, retitled"}, format="json")
+    assert response.status_code == 200
+    assert Client().get(DETAIL).json()["title"] == "HetPipe, retitled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_candidates_accepted_outside_a_request_are_listed_at_once(cached, seed, count_queries):
+    """The curation services write with QuerySet.update() (no signals): they invalidate themselves."""
+    before = count_queries("/api/papers/")[0].json()["count"]
+    candidate = make_paper(citation_key="cand2", status=Paper.Status.CANDIDATE)
+    count_queries("/api/papers/")
+    assert count_queries("/api/papers/")[1] == 0  # cached, without the candidate
+    accept_candidates(Paper.objects.filter(pk=candidate.pk))  # as a shell or a command would
+    assert count_queries("/api/papers/")[0].json()["count"] == before + 1
