@@ -31,6 +31,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Accept is part of the key; Cookie only matters for requests with cookies, and those are never served cached.
 _KEYED_VARY = {"accept", "cookie"}
 _UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
+# Anyone can ask for new URLs (a query string is free), so one entry must stay small: a page of results
+# is ~20-60 kB, while a whole-catalogue export.bib can be megabytes, and the cache is often the broker's Redis.
+MAX_CACHED_BYTES = 256 * 1024
 
 
 def _cache(method: str, *args, default=None, **kwargs):
@@ -134,6 +137,8 @@ def _is_cacheable_request(request) -> bool:
 
 def _is_cacheable_response(response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if len(response.content) > MAX_CACHED_BYTES:
         return False
     vary = {value.strip().lower() for value in cc_delim_re.split(response.get("Vary", "")) if value.strip()}
     cache_control = response.get("Cache-Control", "").lower()

@@ -141,6 +141,8 @@ def dispatch(run: IngestRun) -> bool:
     False when the broker is away: the run stays queued, saved with its input, and the recovery task
     dispatches it when the broker is back. The run is claimed (task_id) before publishing, so two
     dispatchers never send it twice, and a message that is not the run's current one is ignored.
+    Call it outside a transaction (the API views and admin pages run in autocommit): a worker must find
+    the run committed.
     """
     task, kwargs = _task_for(run)
     task_id = str(uuid.uuid4())

@@ -308,3 +308,15 @@ def test_candidates_accepted_outside_a_request_are_listed_at_once(cached, seed, 
     assert count_queries("/api/papers/")[1] == 0  # cached, without the candidate
     accept_candidates(Paper.objects.filter(pk=candidate.pk))  # as a shell or a command would
     assert count_queries("/api/papers/")[0].json()["count"] == before + 1
+
+
+@pytest.mark.django_db
+def test_large_responses_are_not_stored(cached, seed, count_queries, monkeypatch):
+    """Anyone can ask for new URLs: one entry must stay small, however big an export gets."""
+    monkeypatch.setattr("config.response_cache.MAX_CACHED_BYTES", 1000)
+    url = "/api/papers/export.bib"  # several kB for the seed
+    count_queries(url)
+    assert count_queries(url)[1] > 0  # built again: not stored
+    small = "/api/papers/park2020hetpipe/bibtex"
+    count_queries(small)
+    assert len(Client().get(small).content) < 1000 and count_queries(small)[1] == 0
