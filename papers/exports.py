@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from papers.ingest.bibtex import MONTH_MACROS
+from papers.ingest.bibtex import MONTH_MACROS, VENUE_FIELD
 from papers.models import Paper
 
 PREFER = ("published", "preprint")
@@ -32,16 +32,6 @@ _REQUIRED = {
     "techreport": ("institution", "year"),
     "unpublished": ("note",),
     "misc": (),
-}
-_VENUE_FIELD = {
-    "article": "journal",
-    "inproceedings": "booktitle",
-    "incollection": "booktitle",
-    "phdthesis": "school",
-    "mastersthesis": "school",
-    "techreport": "institution",
-    "unpublished": "note",
-    "misc": "howpublished",
 }
 _GENERIC_ARXIV_VENUES = {"", "arxiv", "arxiv preprint", "corr"}
 _SPECIAL = {
@@ -135,7 +125,7 @@ def _fields(paper: Paper, prefer: str, include_abstract: bool) -> tuple[str, lis
             entry_type = "misc"  # what plain.bst can print without warnings
         fields.append(("title", protect_title(value("title"))))
         if venue:
-            fields.append((_VENUE_FIELD.get(entry_type, "howpublished"), latex_escape(venue)))
+            fields.append((VENUE_FIELD.get(entry_type, "howpublished"), latex_escape(venue)))
         volume, number = value("volume"), value("number")
         if volume:
             fields.append(("volume", latex_escape(volume)))

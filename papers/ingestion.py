@@ -154,7 +154,7 @@ def runs_to_dispatch(*, stale_after: timedelta, max_restarts: int) -> list[Inges
         updated_at=now,
         restarts=F("restarts") + 1,
     )
-    return list(unfinished.filter(state=IngestRun.State.QUEUED, enqueued_at__isnull=True, task_id="").order_by("pk"))
+    return list(unfinished.filter(state=IngestRun.State.QUEUED, task_id="").order_by("pk"))
 
 
 def note_retry(run: IngestRun, error: str, countdown: float) -> None:

@@ -358,4 +358,4 @@ class IngestRun(models.Model):
     @property
     def waiting_for_queue(self) -> bool:
         """Saved, but the broker was away when it was submitted: it starts when the broker is back."""
-        return self.state == self.State.QUEUED and self.enqueued_at is None and not self.task_id
+        return self.state == self.State.QUEUED and not self.task_id

@@ -146,7 +146,7 @@ def dispatch(run: IngestRun) -> bool:
     """
     task, kwargs = _task_for(run)
     task_id = str(uuid.uuid4())
-    claimed = IngestRun.objects.filter(pk=run.pk, enqueued_at__isnull=True, task_id="").update(
+    claimed = IngestRun.objects.filter(pk=run.pk, task_id="").update(
         task_id=task_id, enqueued_at=timezone.now(), updated_at=timezone.now()
     )
     if not claimed:

@@ -4,10 +4,8 @@
 answers 200, and stops the whole process group at teardown, whatever the test did.
 """
 
-import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from config.celery import app
-from tests.integration.support import ROOT, Response, Worker, http_get, reset_broker_pool
+from tests.integration.support import ROOT, Response, Worker, http_get, reset_broker_pool, stop_process_group
 
 # Production mode as bench/load.sh runs it: plain HTTP on loopback (no TLS proxy in front).
 PRODUCTION_ENV = {
@@ -88,16 +86,7 @@ class Gunicorn:
         pytest.fail(f"gunicorn did not answer /healthz with {health} within {START_TIMEOUT} s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            # The whole group: workers too, even if the master is stuck.
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # a worker left behind by its master
+        stop_process_group(self.process)  # workers too, even if the master is stuck
 
 
 @pytest.fixture(scope="session")

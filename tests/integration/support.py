@@ -4,6 +4,7 @@ Each worker is another process: it sees only committed rows, and finds the test 
 DATABASE_URL in its environment, built from this process's connection.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -145,14 +146,21 @@ class Worker:
         self.process.wait()
 
     def stop(self) -> None:
-        if self.alive:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
         self._log.close()
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM the process and its children (started with start_new_session), SIGKILL what outlives 15 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # a child left behind by its parent
 
 
 def wait_for(predicate, *, timeout: float, message, interval: float = 0.2):
