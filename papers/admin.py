@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import TokenProxy
 from papers import ingestion, tasks
 from papers.identifiers import arxiv_id_errors
 from papers.models import ArxivQuery, Author, Authorship, CandidatePaper, IngestRun, Paper, Source
+from papers.uploads import UploadRejected, read_bibtex_upload
 from taxonomy.models import Category, DimensionValue, Placement
 from taxonomy.services import delete_with_history, save_with_history
 
@@ -54,15 +55,9 @@ class BibtexImportForm(forms.Form):
         if bool(upload) == bool(text):
             raise forms.ValidationError("Upload a .bib file or paste BibTeX text (one of the two).")
         try:
-            ingestion.check_bibtex_size(upload.size if upload else len(text.encode("utf-8")))
-        except ingestion.BibtexTooLarge as exc:
+            data["text"] = read_bibtex_upload(upload=upload, text=text)
+        except UploadRejected as exc:
             raise forms.ValidationError(str(exc)) from exc
-        if upload:
-            raw = upload.read()
-            try:
-                data["text"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                data["text"] = raw.decode("latin-1")
         return data
 
 

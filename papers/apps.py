@@ -6,12 +6,12 @@ class PapersConfig(AppConfig):
     verbose_name = "Papers"
 
     def ready(self):
-        from config.response_cache import invalidate_on_change
         from papers.models import Author, Authorship, CandidatePaper, IngestRun, Paper
+        from papers.signals import announce_changes_of
 
-        # Cached API responses and counts go stale when a paper or its authors change (CandidatePaper: the
+        # The catalogue changed when a paper or its authors change (CandidatePaper: the
         # admin inbox saves through the proxy, whose signals name it, not Paper).
-        invalidate_on_change(Paper, CandidatePaper, Author, Authorship)
+        announce_changes_of(Paper, CandidatePaper, Author, Authorship)
         # Ingestion writes papers in bulk, without per-row signals; every run ends by saving its finished
         # state (done or failed) in the same or a later transaction.
-        invalidate_on_change(IngestRun, when=lambda run: run.is_finished)
+        announce_changes_of(IngestRun, when=lambda run: run.is_finished)

@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 
 from papers import tasks
 from papers.identifiers import arxiv_id_errors
-from papers.ingestion import BibtexTooLarge, check_bibtex_size
 from papers.models import IngestRun
 from papers.permissions import IsStaff
+from papers.uploads import BibtexTooLarge, UploadRejected, read_bibtex_upload
 
 MAX_ARXIV_IDS = 2000
 
@@ -129,17 +129,11 @@ class BibtexImportView(APIView):
         serializer.is_valid(raise_exception=True)
         upload, text = serializer.validated_data.get("file"), serializer.validated_data.get("text")
         try:
-            check_bibtex_size(upload.size if upload else len(text.encode("utf-8")))
+            text = read_bibtex_upload(upload=upload, text=text)
         except BibtexTooLarge as exc:
             return _too_large(exc)
-        if upload:
-            data = upload.read()
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")  # older .bib files; every byte decodes
-            if "\x00" in text:  # a binary or UTF-16 file; PostgreSQL text cannot hold NUL either
-                raise serializers.ValidationError({"file": ["Not a text file: it contains NUL bytes."]})
+        except UploadRejected as exc:
+            raise serializers.ValidationError({"file" if upload else "text": [str(exc)]}) from exc
         run = tasks.queue_bibtex_import(text, input_name=upload.name if upload else "", user=request.user)
         return _queued(run, request)
 

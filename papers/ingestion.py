@@ -31,7 +31,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from config.response_cache import bump_generation_on_commit
 from papers.identifiers import InvalidIdentifier, normalize_title, parse_arxiv_id
 from papers.ingest import PaperRecord
 from papers.ingest.arxiv import ArxivAPI, ArxivBadReply, ArxivUnavailable
@@ -39,6 +38,7 @@ from papers.ingest.bibtex import parse_bibtex
 from papers.models import ArxivQuery, Author, Authorship, IngestRun, Paper, Source
 from papers.names import PersonName
 from papers.services import get_or_create_authors
+from papers.signals import announce_catalogue_change
 
 logger = logging.getLogger(__name__)
 
@@ -55,19 +55,6 @@ _STOP_WORDS = frozenset(
 # Titles are compared normalised many times per run (index, matching, keys): compute each once.
 _norm = lru_cache(maxsize=100_000)(normalize_title)
 _CHUNK = 2000  # identifiers per IN (...) query: stays under SQLite's bound-parameter limit
-
-
-class BibtexTooLarge(ValueError):
-    """An upload over settings.BIBTEX_UPLOAD_MAX_BYTES."""
-
-
-def check_bibtex_size(size: int) -> None:
-    limit = settings.BIBTEX_UPLOAD_MAX_BYTES
-    if size > limit:
-        raise BibtexTooLarge(
-            f"The BibTeX is {size / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:.0f} MB. "
-            "Split the file, or import it with `manage.py import_bibtex`."
-        )
 
 
 @lru_cache(maxsize=4)
@@ -298,18 +285,18 @@ def refresh_from_arxiv(papers: Iterable[Paper]) -> list[str]:
 # QuerySet.update() sends no model signals: these tell the response cache themselves.
 def accept_candidates(papers) -> int:
     """Make candidates public (placing them in categories is the taxonomy's part, done by the caller)."""
-    bump_generation_on_commit()
+    announce_catalogue_change()
     return papers.filter(status=Paper.Status.CANDIDATE).update(status=Paper.Status.PUBLIC, updated_at=timezone.now())
 
 
 def reject_candidates(papers) -> int:
     """Rejected candidates stay stored, hidden, so that the watch never proposes them again."""
-    bump_generation_on_commit()
+    announce_catalogue_change()
     return papers.filter(status=Paper.Status.CANDIDATE).update(status=Paper.Status.REJECTED, updated_at=timezone.now())
 
 
 def clear_review_flags(papers) -> int:
-    bump_generation_on_commit()
+    announce_catalogue_change()
     return papers.filter(needs_review=True).update(needs_review=False, review_reason="", updated_at=timezone.now())
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from config.response_cache import get_or_compute
+from lib.cache import get_or_compute
 from papers.ingestion import accept_candidates, import_bibtex
 from papers.models import Paper
 from taxonomy.backup import export_catalogue, import_catalogue

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from papers import ingestion
 from papers.management.reporting import finish, report_run
+from papers.uploads import UploadRejected, decode_bibtex
 
 
 class Command(BaseCommand):
@@ -26,9 +27,11 @@ class Command(BaseCommand):
                 ok = False
                 continue
             try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")  # older .bib files
+                text = decode_bibtex(data)
+            except UploadRejected as exc:
+                self.stderr.write(self.style.ERROR(f"{name}: {exc}"))
+                ok = False
+                continue
             run = ingestion.import_bibtex(text=text, input_name="stdin" if name == "-" else name)
             ok = report_run(self, run, label=name) and ok
         finish(ok, "An import")
