@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from lib.params import parse_bool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -18,7 +20,7 @@ def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return parse_bool(value) is True
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "config.apps.WiringConfig",
     "papers",
     "taxonomy",
+    "api",
+    "curation",
     "frontend",
 ]
 
@@ -162,7 +166,7 @@ USE_TZ = True
 
 # --- REST framework ----------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "papers.pagination.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Tokens (scripts) and sessions (the browsable API, with CSRF) identify staff for writes.
@@ -171,12 +175,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["papers.permissions.StaffWriteOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StaffWriteOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["papers.permissions.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.permissions.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -194,7 +198,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.add_error_responses",
+        "api.schema.add_error_responses",
     ],
 }
 

@@ -1,6 +1,6 @@
 """The home page's search: the API's filters, facets and highlighting, shaped for templates.
 
-The page and GET /api/papers/ read the same parameters through `PaperFilter`, so a page URL and an
+The page and GET /api/papers/ read the same parameters through `taxonomy.listing.PaperFilter`, so a page URL and an
 API URL with the same query string list the same papers. Every link on the page (facets, pages,
 removing a filter) is built here from the current parameters, so it works without JavaScript.
 """
@@ -14,13 +14,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from rest_framework.exceptions import ValidationError
 
-from papers.filters import ORDERINGS, PaperFilter
+from lib.params import parse_bool
 from papers.search import SearchQueryError, add_snippets, clean_query, highlight, parse_query
-from papers.views import public_papers_for_listing
+from taxonomy.listing import ORDERINGS, InvalidQuery, PaperFilter
 from taxonomy.models import Category
-from taxonomy.selectors import FACET_DIMENSIONS, facet_counts, term_dimensions
+from taxonomy.selectors import FACET_DIMENSIONS, facet_counts, papers_for_listing, term_dimensions
 
 PAGE_SIZE = 20
 FILTER_PARAMS = ("q", "category", "year_min", "year_max", "author", "venue", "has_code", "ordering")
@@ -150,21 +149,22 @@ def run_search(query: dict, *, base_url: str | None = None) -> SearchPage:
     # A bad parameter is reported and dropped, so the page still lists something useful.
     queryset = None
     for _attempt in range(3):
-        filterset = PaperFilter(data=params, queryset=public_papers_for_listing())
+        filterset = PaperFilter(data=params, queryset=papers_for_listing())
         bad = dict(filterset.errors)
         if not bad:
             try:
                 queryset = filterset.qs  # the filters run here, so their errors surface here
                 break
-            except (ValidationError, SearchQueryError) as exc:
-                detail = exc.detail if isinstance(exc, ValidationError) else {"q": [str(exc)]}
-                bad = detail if isinstance(detail, dict) else {"q": detail}
+            except InvalidQuery as exc:
+                bad = exc.errors
+            except SearchQueryError as exc:
+                bad = {"q": [str(exc)]}
         for name, messages in bad.items():
             messages = messages if isinstance(messages, list) else [messages]
             errors.extend(f"{_param_label(name, dimensions)}: {message}" for message in messages)
             params.pop(name, None)
     if queryset is None:  # pragma: no cover - three rounds drop every bad parameter
-        queryset = public_papers_for_listing()
+        queryset = papers_for_listing()
 
     ordering = params.get("ordering") or "relevance"
     if ordering == "relevance" and not params.get("q"):
@@ -284,7 +284,7 @@ def _add_facets(result: SearchPage, queryset: QuerySet, dimensions: dict) -> Non
             )
         )
 
-    with_code = params.get("has_code", "").lower() in ("true", "1", "yes")
+    with_code = parse_bool(params.get("has_code")) is True
     result.has_code = FacetItem(
         label="Has code",
         count=queryset.exclude(code_url="").count(),
@@ -310,6 +310,6 @@ def _add_facets(result: SearchPage, queryset: QuerySet, dimensions: dict) -> Non
             "year_max": lambda v: f"Until {v}",
             "author": lambda v: f"Author: {v}",
             "venue": lambda v: f"Venue: {v}",
-            "has_code": lambda v: "Has code" if v.lower() in ("true", "1", "yes") else "Without code",
+            "has_code": lambda v: "Has code" if parse_bool(v) else "Without code",
         }[name](value)
         result.active.append(ActiveFilter(label, result.url(**{name: None})))

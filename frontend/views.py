@@ -7,7 +7,6 @@ comparison selection and BibTeX copy quicker.
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +20,8 @@ from frontend.tables import comparison_by_paper, comparison_side_by_side, groupe
 from papers.exports import bibtex_for_papers
 from papers.models import Paper
 from papers.search import SearchQueryError
-from papers.views import public_papers_for_listing
 from taxonomy.compare import MAX_PAPERS, compare_papers, to_csv, to_markdown
-from taxonomy.models import DimensionValue, Placement
+from taxonomy.selectors import papers_for_detail, papers_for_listing
 from taxonomy.services import CategoryNode, category_tree
 
 FAVICON = (Path(__file__).parent / "static" / "frontend" / "favicon.ico").read_bytes()
@@ -80,7 +78,7 @@ def category(request, slug):
         raise Http404(f"No category {slug!r}.")
     node = path[-1]
     subtree = node.category_ids()
-    papers = list(public_papers_for_listing().in_category(node.category).order_by("year", "title")[:MAX_PAPERS])
+    papers = list(papers_for_listing().in_category(node.category).order_by("year", "title")[:MAX_PAPERS])
     for paper in papers:
         paper.notes_here = [p for p in paper.placements.all() if p.category_id in subtree]
     comparison = compare_papers(papers).as_dict()
@@ -97,21 +95,9 @@ def category(request, slug):
     return _render(request, "frontend/category.html", context)
 
 
-def _paper_queryset():
-    values = DimensionValue.objects.select_related("dimension", "term").order_by(
-        "dimension__sort_order", "position", "pk"
-    )
-    placements = Placement.objects.select_related("category").order_by("category__sort_order", "category__name")
-    return (
-        Paper.objects.public()
-        .with_authors()
-        .prefetch_related(Prefetch("placements", queryset=placements), Prefetch("dimension_values", queryset=values))
-    )
-
-
 @require_safe
 def paper(request, citation_key):
-    paper = get_object_or_404(_paper_queryset(), citation_key=citation_key)
+    paper = get_object_or_404(papers_for_detail(), citation_key=citation_key)
     context = {
         "paper": paper,
         "authors": paper.ordered_authors,

@@ -6,8 +6,8 @@ class TaxonomyConfig(AppConfig):
     verbose_name = "Taxonomy"
 
     def ready(self):
-        from config.response_cache import invalidate_on_change
+        from papers.signals import announce_changes_of
         from taxonomy.models import Category, ChangeRecord, Dimension, DimensionValue, Placement, Term
 
-        # Cached API responses and counts go stale when the taxonomy or the change history changes.
-        invalidate_on_change(Category, Placement, Dimension, Term, DimensionValue, ChangeRecord)
+        # The catalogue changed when the taxonomy or the change history changes.
+        announce_changes_of(Category, Placement, Dimension, Term, DimensionValue, ChangeRecord)

@@ -12,8 +12,8 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from config.response_cache import bump_generation_on_commit
 from papers.models import Author, Authorship, Paper
+from papers.signals import announce_catalogue_change
 from taxonomy.models import Category, ChangeRecord, Dimension, DimensionValue, Placement, Term
 
 FORMAT = "heterogpu-catalogue"
@@ -84,5 +84,5 @@ def import_catalogue(document: dict) -> dict[str, int]:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
             cursor.execute(sql)
-    bump_generation_on_commit()  # cached responses of the empty catalogue are stale once this commits
+    announce_catalogue_change()  # cached responses of the empty catalogue are stale once this commits
     return counts

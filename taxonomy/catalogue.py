@@ -13,11 +13,11 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from config.response_cache import bump_generation_on_commit
 from papers.identifiers import normalize_title
 from papers.models import Paper, Source
 from papers.names import parse_name
 from papers.services import create_paper
+from papers.signals import announce_catalogue_change
 from taxonomy.checks import normalize_section_pointers
 from taxonomy.models import Category, Dimension, DimensionValue, Placement, Term
 
@@ -71,7 +71,7 @@ def split_unconfirmed(raw):
 
 def read_yaml(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # libyaml: ~10x faster
 
 
 def default_catalogue_paths() -> list[Path]:
@@ -97,7 +97,7 @@ def load_catalogue(
                 raise CatalogueError(f"{path.name}: {key} is not in {corpus_path.name}")
             report.keys.append(key)
             _load_paper(corpus[key], curation or {}, categories, term_lookup, report)
-    bump_generation_on_commit()  # cached responses are stale once this commits
+    announce_catalogue_change()  # cached responses are stale once this commits
     return report
 
 

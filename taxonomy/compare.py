@@ -8,10 +8,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
-
 from papers.models import Paper
-from taxonomy.models import Dimension, DimensionValue, Placement
+from taxonomy.models import Dimension
+from taxonomy.selectors import prefetch_for_comparison
 
 MAX_PAPERS = 100
 
@@ -55,9 +54,7 @@ class Comparison:
 
 def compare_papers(papers: list[Paper]) -> Comparison:
     """Build the matrix for `papers`, in the order given, with three more queries whatever their number."""
-    values = DimensionValue.objects.select_related("term").order_by("dimension__sort_order", "position", "pk")
-    placements = Placement.objects.select_related("category").order_by("category__sort_order", "category__name")
-    prefetch_related_objects(papers, Prefetch("dimension_values", values), Prefetch("placements", placements))
+    prefetch_for_comparison(papers)
     used = {value.dimension_id for paper in papers for value in paper.dimension_values.all()}
     columns = [d for d in Dimension.objects.order_by("sort_order", "name") if d.pk in used]
     return Comparison(columns=columns, papers=papers)

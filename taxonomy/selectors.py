@@ -1,16 +1,46 @@
-"""Reads that combine papers with the taxonomy: dimension-term filters and facet counts."""
+"""Reads that combine papers with the taxonomy: the read recipe of each shape, term filters, facet counts.
+
+Every door reads papers through these recipes, so a list row or a paper page costs the same fixed number of
+queries wherever it is shown (API, pages, compare, feeds, admin)."""
 
 import hashlib
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
-from config.response_cache import catalogue_generation, get_or_compute
-from taxonomy.models import Dimension, DimensionValue
+from lib.cache import catalogue_generation, get_or_compute
+from papers.models import Paper
+from taxonomy.models import Dimension, DimensionValue, Placement
 from taxonomy.services import category_tree
 
 FACET_DIMENSIONS = ("technique", "workload")
+
+
+def _placements() -> Prefetch:
+    placements = Placement.objects.select_related("category").order_by("category__sort_order", "category__name")
+    return Prefetch("placements", queryset=placements)
+
+
+def _values() -> Prefetch:
+    values = DimensionValue.objects.select_related("dimension", "term")
+    return Prefetch("dimension_values", queryset=values.order_by("dimension__sort_order", "position", "pk"))
+
+
+def papers_for_listing() -> QuerySet:
+    """Public papers with what a list row shows: ordered authors and placements (three queries in all)."""
+    return Paper.objects.public().with_authors().prefetch_related(_placements())
+
+
+def papers_for_detail(*, include_hidden: bool = False) -> QuerySet:
+    """Papers with everything a paper's page shows; `include_hidden` for staff (candidates, rejected)."""
+    papers = Paper.objects.all() if include_hidden else Paper.objects.public()
+    return papers.with_authors().prefetch_related(_placements(), _values())
+
+
+def prefetch_for_comparison(papers: list[Paper]) -> None:
+    """Placements and comparison values of papers already in hand (two queries, whatever their number)."""
+    prefetch_related_objects(papers, _values(), _placements())
 
 
 def term_dimensions() -> dict[str, Dimension]:

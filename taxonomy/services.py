@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 
-from config.response_cache import catalogue_generation, get_or_compute
+from lib.cache import catalogue_generation, get_or_compute
+from papers.ingestion import accept_candidates
 from papers.models import Paper
 from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 
@@ -136,3 +137,23 @@ def delete_with_history(*, user, instance: Placement | DimensionValue) -> Change
     instance.delete()
     instance.pk = object_id
     return _record(user=user, instance=instance, action=ChangeRecord.Action.DELETED, before=before, after=None)
+
+
+@transaction.atomic
+def delete_paper_with_history(*, user, paper: Paper) -> None:
+    """Delete a paper. Its placements and values go first, each recorded, so the history shows what it took."""
+    for related in [*paper.placements.select_related("category"), *paper.dimension_values.all()]:
+        delete_with_history(user=user, instance=related)
+    paper.delete()
+
+
+@transaction.atomic
+def accept_candidates_into(papers, *, categories, note: str, user) -> int:
+    """Place candidates in `categories` (each placement recorded as a change) and make them public; how many."""
+    papers = list(papers)
+    placed = set(Placement.objects.filter(paper__in=papers).values_list("paper_id", "category_id"))
+    for paper in papers:
+        for category in categories:
+            if (paper.pk, category.pk) not in placed:
+                save_with_history(user=user, instance=Placement(paper=paper, category=category, note=note))
+    return accept_candidates(Paper.objects.filter(pk__in=[paper.pk for paper in papers]))

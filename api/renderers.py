@@ -43,3 +43,14 @@ class MarkdownTextRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data if isinstance(data, str) else "\n".join(f"{k}: {v}" for k, v in data.items())
+
+
+class BibtexRenderer(BaseRenderer):
+    """BibTeX text, downloaded as a .bib file (errors are answered as JSON: see api.export_views)."""
+
+    media_type = "application/x-bibtex"
+    format = "bib"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data

@@ -10,6 +10,7 @@ from papers.names import parse_name
 from papers.search import highlight
 from papers.services import create_paper, update_paper
 from taxonomy.models import DimensionValue, Placement
+from taxonomy.selectors import papers_for_detail
 
 
 class PlacementSerializer(serializers.ModelSerializer):
@@ -245,11 +246,7 @@ class PaperWriteSerializer(serializers.ModelSerializer):
             return update_paper(paper=instance, fields=validated_data, authors=names, source=Source.CURATOR)
 
     def to_representation(self, instance):
-        paper = (
-            Paper.objects.with_authors()
-            .prefetch_related("placements__category", "dimension_values")
-            .get(pk=instance.pk)
-        )
+        paper = papers_for_detail(include_hidden=True).get(pk=instance.pk)
         return PaperDetailSerializer(paper, context=self.context).data
 
 

@@ -1,11 +1,23 @@
+"""The paper list's query: the parameters of GET /api/papers/, the search page and the exports, read into a
+QuerySet. One FilterSet, so a page URL and an API URL with the same query string list the same papers."""
+
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
-from rest_framework.exceptions import ValidationError
 
+from lib.params import parse_bool
 from papers.models import Authorship, Paper
 from papers.search import SearchQueryError
 from taxonomy.models import Category
 from taxonomy.selectors import filter_by_terms, term_dimensions
+
+
+class InvalidQuery(ValueError):
+    """A parameter no paper list can honour (an unknown category or term, a search that cannot parse);
+    `errors` maps each parameter to its messages, as form errors do."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
+        self.errors = errors
 
 ORDERINGS = {
     "relevance": None,  # the search's own order; the default when q is given
@@ -17,10 +29,10 @@ ORDERINGS = {
 
 
 class PaperFilter(django_filters.FilterSet):
-    """Filters of GET /api/papers/ (and the pages and exports that list papers).
+    """Filters of the paper list (GET /api/papers/, the search page, the exports).
 
     Every terms dimension is a parameter too (`technique=ilp`, `workload=inference,both`: any of).
-    Invalid values answer 400 naming the parameter.
+    Invalid values are form errors (`.errors`) or, once the filters run (`.qs`), an InvalidQuery.
     """
 
     q = django_filters.CharFilter(method="filter_q", help_text='Search: words, "phrases", -word, or.')
@@ -29,7 +41,9 @@ class PaperFilter(django_filters.FilterSet):
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
     author = django_filters.CharFilter(method="filter_author", help_text="Part of an author's name.")
     venue = django_filters.CharFilter(method="filter_venue", help_text="Part of the venue, full or short.")
-    has_code = django_filters.BooleanFilter(method="filter_has_code", help_text="Only papers with (or without) code.")
+    has_code = django_filters.CharFilter(
+        method="filter_has_code", help_text="Only papers with code (true, 1, yes) or without (false, 0, no)."
+    )
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering",
         choices=[(key, key) for key in ORDERINGS],
@@ -63,7 +77,7 @@ class PaperFilter(django_filters.FilterSet):
             known = set(dimension.terms.values_list("slug", flat=True))
             unknown = [slug for slug in slugs if slug not in known]
             if unknown:
-                raise ValidationError({name: [f"Unknown {name} term(s): {', '.join(unknown)}."]})
+                raise InvalidQuery({name: [f"Unknown {name} term(s): {', '.join(unknown)}."]})
             queryset = filter_by_terms(queryset, dimension, slugs)
         return queryset
 
@@ -71,12 +85,12 @@ class PaperFilter(django_filters.FilterSet):
         try:
             return queryset.search(value)
         except SearchQueryError as exc:
-            raise ValidationError({"q": [str(exc)]}) from exc
+            raise InvalidQuery({"q": [str(exc)]}) from exc
 
     def filter_category(self, queryset, name, value):
         category = Category.objects.filter(slug=value).first()
         if category is None:
-            raise ValidationError({"category": [f"Unknown category {value!r}."]})
+            raise InvalidQuery({"category": [f"Unknown category {value!r}."]})
         return queryset.in_category(category)
 
     def filter_author(self, queryset, name, value):
@@ -93,7 +107,10 @@ class PaperFilter(django_filters.FilterSet):
         return queryset.filter(Q(venue__icontains=value) | Q(venue_short__icontains=value))
 
     def filter_has_code(self, queryset, name, value):
-        return queryset.exclude(code_url="") if value else queryset.filter(code_url="")
+        with_code = parse_bool(value)
+        if with_code is None:
+            raise InvalidQuery({"has_code": [f"Must be true or false, not {value!r}."]})
+        return queryset.exclude(code_url="") if with_code else queryset.filter(code_url="")
 
     def filter_ordering(self, queryset, name, value):
         return queryset if ORDERINGS[value] is None else queryset.order_by(*ORDERINGS[value])

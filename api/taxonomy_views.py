@@ -8,14 +8,9 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from papers.models import Paper
-from papers.pagination import PagePagination
-from papers.views import public_papers_for_listing
-from taxonomy.awesome import awesome_markdown
-from taxonomy.compare import MAX_PAPERS, compare_papers
-from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
-from taxonomy.renderers import CSVRenderer, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
-from taxonomy.serializers import (
+from api.pagination import PagePagination
+from api.renderers import CSVRenderer, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
+from api.taxonomy_serializers import (
     CategoryDetailResponseSerializer,
     CategoryNodeSerializer,
     CategoryPaperSerializer,
@@ -24,6 +19,11 @@ from taxonomy.serializers import (
     DimensionValueWriteSerializer,
     PlacementWriteSerializer,
 )
+from papers.models import Paper
+from taxonomy.awesome import awesome_markdown
+from taxonomy.compare import MAX_PAPERS, compare_papers
+from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
+from taxonomy.selectors import papers_for_listing
 from taxonomy.services import category_tree, delete_with_history, find_node, save_with_history
 
 
@@ -49,7 +49,7 @@ class CategoryDetailView(APIView):
         node = find_node(category_tree(), slug)
         if node is None:
             raise NotFound(f"No category {slug!r}.")
-        papers = public_papers_for_listing().in_category(node.category)
+        papers = papers_for_listing().in_category(node.category)
         paginator = PagePagination()
         page = paginator.paginate_queryset(papers, request, view=self)
         context = {"request": request, "subtree_ids": node.category_ids()}

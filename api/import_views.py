@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from api.permissions import IsStaff
 from papers import tasks
 from papers.identifiers import arxiv_id_errors
 from papers.models import IngestRun
-from papers.permissions import IsStaff
 from papers.uploads import BibtexTooLarge, UploadRejected, read_bibtex_upload
 
 MAX_ARXIV_IDS = 2000

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
+from api.paper_serializers import PaperListSerializer
 from papers.models import Paper
-from papers.serializers import PaperListSerializer
 from taxonomy.models import Category, ChangeRecord, Dimension, DimensionValue, Placement, Term
 
 

@@ -1,0 +1,40 @@
+"""Every /api/ URL (included by config.urls under the "api" namespace)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from api.export_views import PaperBibtexView, PapersBibtexView
+from api.import_views import ArxivImportView, BibtexImportView, ImportRunView
+from api.paper_views import PaperViewSet
+from api.taxonomy_views import (
+    CategoryDetailView,
+    CategoryTreeView,
+    ChangeListView,
+    CompareView,
+    DimensionValueViewSet,
+    PlacementViewSet,
+    awesome_markdown_view,
+)
+
+router = SimpleRouter()
+router.register("papers", PaperViewSet, basename="paper")
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("values", DimensionValueViewSet, basename="value")
+
+urlpatterns = [
+    path("imports/bibtex/", BibtexImportView.as_view(), name="import-bibtex"),
+    path("imports/arxiv/", ArxivImportView.as_view(), name="import-arxiv"),
+    path("imports/<int:pk>/", ImportRunView.as_view(), name="import-detail"),
+    # Before the router, so "export.bib" is not read as a citation key.
+    path("papers/export.bib", PapersBibtexView.as_view(), name="papers-bibtex"),
+    path("papers/<slug:citation_key>/bibtex", PaperBibtexView.as_view(), name="paper-bibtex"),
+    *router.urls,
+    path("categories/", CategoryTreeView.as_view(), name="category-list"),
+    path("categories/<slug:slug>/", CategoryDetailView.as_view(), name="category-detail"),
+    path("compare/", CompareView.as_view(), name="compare"),
+    path("awesome.md", awesome_markdown_view, name="awesome-markdown"),
+    path("changes/", ChangeListView.as_view(), name="change-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
