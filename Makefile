@@ -26,9 +26,12 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## Run the whole test suite (on DATABASE_URL when set, SQLite otherwise).
+## Lint, format check, import contracts (ARCHITECTURE.md), migrations check, then the whole suite
+## (on DATABASE_URL when set, SQLite otherwise).
 test: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

@@ -1,5 +1,6 @@
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -21,10 +22,8 @@ def _database() -> str | None:
 def _broker() -> str | None:
     if not settings.CELERY_BROKER_URL:
         return None
-    from config.celery import app
-
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
     except Exception as exc:
         return f"broker: {exc.__class__.__name__}: {exc}".strip()

@@ -19,6 +19,7 @@ class InvalidQuery(ValueError):
         super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
         self.errors = errors
 
+
 ORDERINGS = {
     "relevance": None,  # the search's own order; the default when q is given
     "-year": ["-year", "title"],

@@ -233,5 +233,3 @@ class ArxivQueryAdmin(admin.ModelAdmin):
     @admin.action(description="Run the watch now (all active queries)")
     def run_watch_now(self, request, queryset):
         return queue_and_show(request, tasks.queue_arxiv_watch, user=request.user)
-
-

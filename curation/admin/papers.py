@@ -172,5 +172,3 @@ class PaperAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["family_name", "given_name"]
     search_fields = ["family_name", "given_name"]
-
-

@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from papers.exports import PREFER, bibtex_for_papers
 from papers.models import Paper
+from taxonomy.models import Category
 
 
 class Command(BaseCommand):
+    # Here, not in papers: a category is the taxonomy's.
     help = "Write the BibTeX of the public papers (all, or one category's) to standard output or a file."
 
     def add_arguments(self, parser):
@@ -18,8 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args, category=None, output=None, abstract=False, prefer="published", **options):
         papers = Paper.objects.public().with_authors().order_by("citation_key")
         if category:
-            from taxonomy.models import Category  # a door onto both cores (DESIGN.md §2)
-
             found = Category.objects.filter(slug=category).first()
             if found is None:
                 raise CommandError(f"No category {category!r}.")
