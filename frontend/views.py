@@ -15,12 +15,12 @@ from django.views.decorators.http import require_safe
 from frontend import selection
 from frontend.charts import papers_per_year_chart, techniques_by_category_chart
 from frontend.listing import run_search
-from frontend.related import related_papers
 from frontend.tables import comparison_by_paper, comparison_side_by_side, grouped_values
 from papers.exports import bibtex_for_papers
 from papers.models import Paper
 from papers.search import SearchQueryError
 from taxonomy.compare import MAX_PAPERS, compare_papers, to_csv, to_markdown
+from taxonomy.related import related_papers
 from taxonomy.selectors import papers_for_detail, papers_for_listing
 from taxonomy.services import CategoryNode, category_tree
 

@@ -1,4 +1,4 @@
-"""Related papers for a paper page: same categories, shared techniques, similar titles.
+"""Related papers (a paper page shows them): same categories, shared techniques, similar titles.
 
 Plain reads over the ORM in a fixed number of queries whatever the size of the catalogue; the
 title similarity is computed in Python over (id, title) pairs, which stays cheap for thousands.

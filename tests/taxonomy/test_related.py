@@ -1,7 +1,7 @@
 import pytest
 
-from frontend.related import related_papers, title_similarities
 from papers.models import Paper
+from taxonomy.related import related_papers, title_similarities
 from tests.factories import make_category, make_paper, place
 
 pytestmark = pytest.mark.django_db
