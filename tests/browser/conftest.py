@@ -1,7 +1,8 @@
 """Browser tests: Debian's headless Chromium driven by Playwright's sync API against live_server.
 
 Never downloads a browser: without /usr/bin/chromium (apt-get install chromium) or the playwright
-package every test here is skipped with the reason. Screenshots go to test-artifacts/browser/.
+package every test here is skipped with the reason, or fails with it in CI (tests.support.requirements).
+Screenshots go to test-artifacts/browser/.
 """
 
 import os
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+
+from tests.support.requirements import require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,7 +42,13 @@ elif sync_api is None:
 else:
     MISSING = ""
 # Every browser test module: pytestmark = browser_test
-browser_test = [pytest.mark.skipif(bool(MISSING), reason=MISSING), pytest.mark.django_db(transaction=True)]
+browser_test = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_installed():
+    """Every test here needs the browser: checked before anything else is set up (live server, database)."""
+    require(not MISSING, MISSING)
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ import psycopg2
 import pytest
 
 from tests.integration.support import ROOT, http_get, postgres_only
+from tests.support.requirements import require
 
 pytestmark = postgres_only
 
@@ -117,10 +118,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def private_postgres():
-    if not (PG_BINDIR / "initdb").exists() or (os.geteuid() == 0 and not shutil.which("runuser")):
-        if os.environ.get("CI"):
-            pytest.fail(f"no PostgreSQL server binaries in {PG_BINDIR} (set PG_BINDIR)")
-        pytest.skip(f"no PostgreSQL server binaries in {PG_BINDIR} (set PG_BINDIR)")
+    require((PG_BINDIR / "initdb").exists(), f"no PostgreSQL server binaries in {PG_BINDIR} (set PG_BINDIR)")
+    require(os.geteuid() != 0 or shutil.which("runuser"), "no runuser: as root, initdb must run as `postgres`")
     cluster = Cluster(Path(tempfile.mkdtemp(prefix="heterogpu-pg-")), _free_port())
     try:
         cluster.create()

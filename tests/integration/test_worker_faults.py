@@ -3,6 +3,7 @@
 Each test runs Celery workers as other processes against the pytest PostgreSQL database and a real Redis.
 """
 
+import shutil
 import subprocess
 import time
 
@@ -22,6 +23,7 @@ from tests.integration.support import (
     use_broker,
     wait_for,
 )
+from tests.support.requirements import require
 
 SEED_BIB = (ROOT / "tests" / "data" / "seed.bib").read_text(encoding="utf-8")
 
@@ -113,11 +115,9 @@ class RedisServer:
 
 @pytest.fixture
 def private_redis(tmp_path):
-    try:
-        server = RedisServer(tmp_path)
-        server.start()
-    except FileNotFoundError:
-        pytest.skip("redis-server is not installed")
+    require(shutil.which("redis-server"), "redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
     yield server
     server.stop()
 

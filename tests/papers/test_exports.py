@@ -124,8 +124,10 @@ def test_exporting_runs_no_query_per_paper(seed, django_assert_max_num_queries):
         export()
 
 
-@pytest.mark.skipif(not shutil.which("bibtex"), reason="bibtex not installed (texlive-binaries, texlive-base)")
 def test_classic_bibtex_reads_the_export_without_errors_or_warnings(seed, tmp_path: Path):
+    from tests.support.requirements import require
+
+    require(shutil.which("bibtex"), "bibtex not installed (apt-get install texlive-binaries texlive-base)")
     make_paper(
         citation_key="special",
         title="50% Faster GPU Kernels: A & B, C#, a_b, $O(n^2)$ and Über-LLMs ~ ^",
