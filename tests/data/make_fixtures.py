@@ -20,13 +20,13 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.data.fake_arxiv import DATA_DIR, atom_entry, atom_feed  # noqa: E402
+from tests.support.corpus import corpus  # noqa: E402  (the corpus by key, parsed once)
 
 SEED_KEYS = [
     "jang2023oobleck",
@@ -51,11 +51,6 @@ HETHUB_V2_TITLE = "HETHUB: A Distributed Training System with Heterogeneous Clus
 SUMMARY_PREFIX = "[Test fixture: paraphrase from the project corpus, not the arXiv abstract.] "
 
 _encoder = UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all")
-
-
-def corpus() -> dict[str, dict]:
-    papers = yaml.safe_load((ROOT / "fixtures" / "corpus.yaml").read_text(encoding="utf-8"))["papers"]
-    return {paper["key"]: paper for paper in papers}
 
 
 def arxiv_name(name: str) -> str:

@@ -1,28 +1,24 @@
 """The whole catalogue (seed + fixtures/catalogue-*.yaml) serves the corpus's facts, field by field."""
 
 import pytest
-import yaml
 
 from papers.models import Paper
 from taxonomy.catalogue import CORPUS_PATH, SEED_PATH, default_catalogue_paths, load_catalogue, split_unconfirmed
 from taxonomy.models import DimensionValue, Placement, Term
+from tests.support.corpus import corpus as read_corpus
+from tests.support.corpus import read_yaml
 
 pytestmark = pytest.mark.django_db
 
 
-def read(path):
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 @pytest.fixture(scope="module")
 def corpus():
-    return {entry["key"]: entry for entry in read(CORPUS_PATH)["papers"]}
+    return read_corpus(CORPUS_PATH)
 
 
 @pytest.fixture(scope="module")
 def seed_file():
-    return read(SEED_PATH)
+    return read_yaml(SEED_PATH)
 
 
 @pytest.fixture

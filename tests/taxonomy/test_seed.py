@@ -1,11 +1,11 @@
-"""The seed list loads exactly as DESIGN.md §3 states, with facts from the corpus file."""
+"""The seed list (fixtures/seed.yaml) loads exactly: nine papers in ten placements, with facts from the corpus file."""
 
 import pytest
-import yaml
 
 from papers.models import Paper
 from taxonomy.catalogue import CORPUS_PATH, SEED_PATH, load_catalogue
 from taxonomy.models import Category, Placement
+from tests.support.corpus import corpus as read_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ SEED_KEYS = {
 
 @pytest.fixture(scope="module")
 def corpus():
-    with open(CORPUS_PATH, encoding="utf-8") as handle:
-        return {entry["key"]: entry for entry in yaml.safe_load(handle)["papers"]}
+    return read_corpus(CORPUS_PATH)
 
 
 def test_the_seed_is_nine_papers_in_ten_placements(seed):
