@@ -4,6 +4,8 @@
 
 Works in a throw-away test database (test_<name>), created and dropped here; the real one is untouched.
 Targets: >= 2,000 entries/s end to end into PostgreSQL; <= 10 requests for 1,000 arXiv ids.
+Beside the app's figures it prints two floors measured in the same run: bibtexparser splitting the
+text alone, and the database storing the same rows with one INSERT ... SELECT per table.
 """
 
 import argparse
@@ -22,7 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 FAMILIES = ["Park", "Müller", "Ré", "van der Berg", "Zhang", "O'Brien", "Goiri", "Nguyen", "Choi", "Łukasz"]
 GIVEN = ["Jay H.", "Jörg", "Christopher", "Piet", "Hao", "Seán", "Íñigo", "Nguyen T.", "Young-ri", "Ada"]
@@ -41,11 +43,11 @@ def latex(name: str) -> str:
     )
 
 
-def generate_bib(n: int, seed: int = 4) -> str:
+def generate_bib(n: int, seed: int = 4, start: int = 0) -> str:
     """n distinct entries shaped like DBLP's: 2-8 authors, some LaTeX, DOIs, eprints, pages, @string venues."""
     rng = random.Random(seed)
     blocks = ['@string{atc = "USENIX Annual Technical Conference"}']
-    for i in range(n):
+    for i in range(start, start + n):
         authors = " and ".join(
             f"{latex(rng.choice(FAMILIES))}, {latex(rng.choice(GIVEN))}" for _ in range(rng.randint(2, 8))
         )
@@ -64,29 +66,79 @@ def generate_bib(n: int, seed: int = 4) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def bench_bibtex(n: int) -> None:
-    from papers import ingestion
-    from papers.models import Paper
+def rate(n: int, seconds: float) -> str:
+    return f"{seconds:.2f} s, {n / seconds:,.0f} entries/s"
 
-    text = generate_bib(n)
+
+def timed_import(text: str):
+    from papers import ingestion
+
     started = time.perf_counter()
     run = ingestion.import_bibtex(text=text)
     elapsed = time.perf_counter() - started
     assert run.state == "done", run.error
-    print(
-        f"BibTeX import of {n:,} new entries ({len(text) / 1e6:.1f} MB): {elapsed:.2f} s, {n / elapsed:,.0f} entries/s"
-    )
+    return run, elapsed
+
+
+def bench_bibtex(n: int) -> None:
+    import bibtexparser
+
+    from papers.models import Paper
+
+    text = generate_bib(n)
+    run, elapsed = timed_import(text)
+    print(f"BibTeX import of {n:,} new entries ({len(text) / 1e6:.1f} MB) into an empty catalogue: {rate(n, elapsed)}")
     print(f"  outcomes: {run.counts}; papers stored: {Paper.objects.count():,}")
-    started = time.perf_counter()
-    again = ingestion.import_bibtex(text=text)
-    elapsed = time.perf_counter() - started
-    print(f"Re-import of the same file (all unchanged): {elapsed:.2f} s, {n / elapsed:,.0f} entries/s")
+    again, elapsed = timed_import(text)
+    print(f"Re-import of the same file (all unchanged): {rate(n, elapsed)}")
     print(f"  outcomes: {again.counts}")
+    more = generate_bib(n, seed=5, start=n)
+    run, elapsed = timed_import(more)
+    print(f"{n:,} other new entries into the catalogue of {n:,}: {rate(n, elapsed)}")
+    print(f"  outcomes: {run.counts}; papers stored: {Paper.objects.count():,}")
+
+    started = time.perf_counter()
+    bibtexparser.parse_string(text, parse_stack=[])
+    print(f"Floor, bibtexparser splitting the same text alone: {rate(n, time.perf_counter() - started)}")
+    if connection.vendor == "postgresql":
+        print(f"Floor, PostgreSQL copying the stored rows with INSERT ... SELECT: {rate(n, raw_insert_seconds(n))}")
+
+
+def raw_insert_seconds(n: int) -> float:
+    """The database's share: the first import's papers and authorships stored once more by plain SQL
+    (new keys and identifiers), with the same indexes, triggers and constraint checks, in one transaction."""
+    from papers.models import Paper
+
+    columns = [f.column for f in Paper._meta.concrete_fields if f.column not in ("id", "search_vector")]
+    renamed = {"citation_key": "'raw' || citation_key", "doi": "'raw' || doi", "arxiv_id": "'raw' || arxiv_id"}
+    select = ", ".join(renamed.get(column, column) for column in columns)
+    first = list(Paper.objects.order_by("pk").values_list("pk", flat=True)[:n])  # the first import's papers
+    low, high = first[0], first[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM papers_paper")
+        shift = cursor.fetchone()[0] - low + 1
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Authorships first, as the importer writes them: each paper's search vector is computed once.
+        cursor.execute(
+            "INSERT INTO papers_authorship (paper_id, author_id, position) "
+            "SELECT paper_id + %s, author_id, position FROM papers_authorship WHERE paper_id BETWEEN %s AND %s",
+            [shift, low, high],
+        )
+        cursor.execute(
+            f"INSERT INTO papers_paper (id, {', '.join(columns)}) SELECT id + %s, {select} FROM papers_paper "
+            "WHERE id BETWEEN %s AND %s",
+            [shift, low, high],
+        )
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:  # later inserts draw ids past the copies
+        cursor.execute("SELECT setval(pg_get_serial_sequence('papers_paper', 'id'), max(id)) FROM papers_paper")
+    return elapsed
 
 
 def bench_arxiv(n: int) -> None:
     from papers import ingestion
-    from papers.ingest.arxiv import ArxivAPI
+    from papers.ingestion.arxiv import ArxivAPI
     from tests.data.fake_arxiv import FakeArxiv
 
     ids = [f"2402.{i:05d}" for i in range(n)]
@@ -110,6 +162,11 @@ def main() -> None:
     print(f"Database: {connection.vendor} ({settings.DATABASES['default']['NAME']} -> a test copy)")
     if connection.vendor != "postgresql":
         print("  (the target is for PostgreSQL: set DATABASE_URL)")
+    # Only the figures: the per-run and per-request log lines would bury them.
+    import logging
+
+    logging.getLogger("papers").setLevel(logging.WARNING)
+    logging.getLogger("arxiv").setLevel(logging.WARNING)
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         bench_bibtex(args.entries)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from papers.ingest.bibtex import MONTH_MACROS, VENUE_FIELD
+from papers.ingestion.bibtex import MONTH_MACROS, VENUE_FIELD
 from papers.models import Paper
 
 PREFER = ("published", "preprint")

@@ -1,4 +1,4 @@
-"""Pure normalisation of identifiers and titles (no ORM), shared by models, services and parsers."""
+"""Pure normalisation of identifiers, titles and spacing (no ORM), shared by models, services and parsers."""
 
 import re
 import unicodedata
@@ -58,6 +58,20 @@ def normalize_title(title: str) -> str:
     decomposed = unicodedata.normalize("NFKD", title or "")
     ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_only).split())
+
+
+# What Paper.normalized_title holds: the normalised title, cut to the column's length.
+TITLE_KEY_LENGTH = 500
+
+
+def title_key(title: str) -> str:
+    """The key imports look titles up by (stored as Paper.normalized_title)."""
+    return normalize_title(title)[:TITLE_KEY_LENGTH]
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) into one space."""
+    return " ".join((text or "").replace("\xa0", " ").split())
 
 
 def arxiv_id_errors(raw_ids) -> list[str]:

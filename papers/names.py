@@ -1,11 +1,21 @@
-"""Pure parsing of person names (no ORM)."""
+"""Person names, parsed by BibTeX's grammar (no ORM): one parser for BibTeX, arXiv, the API and the corpus.
+
+"First von Last", "von Last, First" and "von Last, Jr, First", with braces grouping words ("{Google
+Research}" is one name) and LaTeX decoded. An author is stored once per (family, given): every door
+must split a name the same way, or one person becomes two authors.
+"""
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+from papers.latex import decode_latex
 
 
 @dataclass(frozen=True)
 class PersonName:
-    family: str
+    family: str  # the von and Last parts, then ", Jr" when there is one: "van der Berg, Jr."
     given: str = ""
 
     @property
@@ -13,11 +23,14 @@ class PersonName:
         return f"{self.given} {self.family}".strip()
 
 
+@lru_cache(maxsize=50_000)  # the same names recur across entries; PersonName is immutable
 def parse_name(raw: str) -> PersonName:
-    """Parse "Family, Given" (BibTeX and corpus form) or "Given Family" (arXiv form)."""
-    text = " ".join((raw or "").split())
-    if "," in text:
-        family, _, given = text.partition(",")
-        return PersonName(family=family.strip(), given=given.strip())
-    given, _, family = text.rpartition(" ")
+    """One name in any BibTeX form: "van der Berg, Jr., Piet", "Piet van der Berg", "Berg, P."."""
+    parts = parse_single_name_into_parts(raw or "", strict=False)
+    family = decode_latex(" ".join(parts.von + parts.last))
+    if parts.jr:
+        family = f"{family}, {decode_latex(' '.join(parts.jr))}"
+    given = decode_latex(" ".join(parts.first))
+    if not family:  # only a given name (", Jane"): it is the name the person goes by
+        family, given = given, ""
     return PersonName(family=family, given=given)

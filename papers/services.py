@@ -1,11 +1,16 @@
-"""Multi-step writes on papers. Views, admin, commands and tasks call these."""
+"""Writes on papers: creating and editing them, and the curators' decisions on ingested ones.
+
+Views, admin, commands, tasks and the catalogue loader call these.
+"""
 
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from papers.models import Author, Authorship, Paper, Source
 from papers.names import PersonName
+from papers.signals import announce_catalogue_change
 
 
 def get_or_create_authors(names: Iterable[PersonName]) -> list[Author]:
@@ -45,7 +50,9 @@ def set_authors(paper: Paper, names: Iterable[PersonName]) -> None:
 
 @transaction.atomic
 def create_paper(*, citation_key: str, fields: dict, authors: Iterable[PersonName], source: Source) -> Paper:
-    """Create a paper with its ordered authors, recording `source` for every field given."""
+    """Create a paper with its ordered authors, recording `source` for every field given.
+
+    Paper.save derives the normalised title keys, so papers created here are found by imports."""
     paper = Paper(citation_key=citation_key, **fields)
     paper.field_sources = {name: source.value for name, value in fields.items() if value not in ("", None)}
     paper.full_clean()
@@ -67,3 +74,26 @@ def update_paper(*, paper: Paper, fields: dict, authors: Iterable[PersonName] | 
     if authors is not None:
         set_authors(paper, authors)
     return paper
+
+
+def refresh_from_arxiv(papers: Iterable[Paper]) -> list[str]:
+    """The arXiv ids of `papers` to refresh (papers without one are skipped)."""
+    return [paper.arxiv_id for paper in papers if paper.arxiv_id]
+
+
+# QuerySet.update() sends no model signals: these tell the response cache themselves.
+def accept_candidates(papers) -> int:
+    """Make candidates public (placing them in categories is the taxonomy's part, done by the caller)."""
+    announce_catalogue_change()
+    return papers.filter(status=Paper.Status.CANDIDATE).update(status=Paper.Status.PUBLIC, updated_at=timezone.now())
+
+
+def reject_candidates(papers) -> int:
+    """Rejected candidates stay stored, hidden, so that the watch never proposes them again."""
+    announce_catalogue_change()
+    return papers.filter(status=Paper.Status.CANDIDATE).update(status=Paper.Status.REJECTED, updated_at=timezone.now())
+
+
+def clear_review_flags(papers) -> int:
+    announce_catalogue_change()
+    return papers.filter(needs_review=True).update(needs_review=False, review_reason="", updated_at=timezone.now())

@@ -2,7 +2,8 @@
 
 Task names are a public interface (beat schedule, queued messages): don't rename them casually.
 Each task is idempotent: a run already finished is left alone, and a second run of the same input
-finds every paper unchanged.
+finds every paper unchanged. Without a broker (tasks run eagerly, maybe inside a web request) a
+transient arXiv failure fails the run at once: no retry waits in the caller's process.
 """
 
 import datetime
@@ -18,8 +19,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from papers import ingestion
-from papers.ingest.arxiv import ArxivUnavailable
-from papers.models import IngestRun
+from papers.ingestion.arxiv import ArxivUnavailable
+from papers.models import IN_PROCESS, IngestRun
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def watch_arxiv(self, run_id: int | None = None) -> int | None:
 def _run(run_id: int | None, kind: str, input: str = "", task_id: str | None = None) -> IngestRun | None:
     """The run to work on: a new one, or the given one unless it is gone, finished or another message's."""
     if run_id is None:  # started by beat: this message owns a new run
-        return ingestion.create_run(kind=kind, input=input, owner=task_id or ingestion.IN_PROCESS)
+        return IngestRun.objects.create_run(kind=kind, input=input, owner=task_id or IN_PROCESS)
     run = IngestRun.objects.filter(pk=run_id, kind=kind).first()
     if run is None:
         logger.warning("%s run %s is gone; nothing to do.", kind, run_id)
@@ -87,24 +88,31 @@ def backoff_seconds(retries: int, retry_after: float | None = None) -> float:
 
 
 def _with_backoff(task, run: IngestRun, call, retry_kwargs: dict) -> None:
-    """Call the service; on a transient arXiv failure retry later with backoff, or fail the run at the end."""
+    """Call the service; on a transient arXiv failure retry later with backoff, or fail the run at the end.
+
+    Without a broker the run fails at once instead: the caller may be a web request, and a retry loop
+    would hold it for up to the whole backoff (~15 minutes). The curator runs it again later.
+    """
     retries = task.request.retries
     while True:
         try:
             call()
             return
         except ArxivUnavailable as exc:
+            if task.app.conf.task_always_eager:
+                run.fail(f"arXiv is unavailable: {exc} Nothing was stored; try again later.")
+                return
             if retries >= settings.ARXIV_MAX_RETRIES:
-                ingestion.fail_run(run, f"arXiv unavailable after {retries + 1} attempts: {exc} Nothing was stored.")
+                run.fail(f"arXiv unavailable after {retries + 1} attempts: {exc} Nothing was stored.")
                 return
             countdown = backoff_seconds(retries, exc.retry_after)
-            ingestion.note_retry(run, str(exc), countdown)
+            run.note_retry(str(exc), countdown)
             if not task.request.is_eager:
                 raise task.retry(
                     kwargs=retry_kwargs, countdown=countdown, max_retries=settings.ARXIV_MAX_RETRIES, exc=exc
                 ) from exc
-            # In-process (a command, or no broker): Celery's eager retry would only re-raise with
-            # task_eager_propagates, so wait and try again here.
+            # A command with a broker runs its task here, in its own process: Celery's eager retry would
+            # only re-raise with task_eager_propagates, so wait and try again here.
             time.sleep(countdown)
             retries += 1
 
@@ -118,7 +126,7 @@ def recover_ingest_runs(stale_after_seconds: float | None = None) -> int:
     and runs whose worker was killed start over instead of staying "running" forever.
     """
     stale_after = stale_after_seconds if stale_after_seconds is not None else settings.INGEST_STALE_AFTER_SECONDS
-    runs = ingestion.runs_to_dispatch(
+    runs = IngestRun.objects.runs_to_dispatch(
         stale_after=datetime.timedelta(seconds=stale_after), max_restarts=settings.INGEST_MAX_RESTARTS
     )
     sent = sum(dispatch(run) for run in runs)
@@ -172,8 +180,8 @@ def dispatch(run: IngestRun) -> bool:
 def run_in_process(kind: str, *, input: str = "") -> IngestRun:
     """Create a run and do it here and now, through its task (commands: the same retries and backoff as
     on a worker). Owned by this process, so the recovery task leaves it alone unless the process dies."""
-    task_id = f"{ingestion.IN_PROCESS}-{uuid.uuid4()}"
-    run = ingestion.create_run(kind=kind, input=input, owner=task_id)
+    task_id = f"{IN_PROCESS}-{uuid.uuid4()}"
+    run = IngestRun.objects.create_run(kind=kind, input=input, owner=task_id)
     task, kwargs = _task_for(run)
     task.apply(kwargs={"run_id": run.pk, **kwargs}, task_id=task_id)
     run.refresh_from_db()
@@ -181,13 +189,13 @@ def run_in_process(kind: str, *, input: str = "") -> IngestRun:
 
 
 def queue_arxiv_fetch(ids: list[str], *, user=None) -> IngestRun:
-    run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), user=user, owner="")
+    run = IngestRun.objects.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input="\n".join(ids), user=user, owner="")
     dispatch(run)
     return run
 
 
 def queue_bibtex_import(text: str, *, input_name: str = "", user=None) -> IngestRun:
-    run = ingestion.create_run(
+    run = IngestRun.objects.create_run(
         kind=IngestRun.Kind.BIBTEX_IMPORT, input=text, input_name=input_name, user=user, owner=""
     )
     dispatch(run)
@@ -195,6 +203,6 @@ def queue_bibtex_import(text: str, *, input_name: str = "", user=None) -> Ingest
 
 
 def queue_arxiv_watch(*, user=None) -> IngestRun:
-    run = ingestion.create_run(kind=IngestRun.Kind.ARXIV_WATCH, user=user, owner="")
+    run = IngestRun.objects.create_run(kind=IngestRun.Kind.ARXIV_WATCH, user=user, owner="")
     dispatch(run)
     return run

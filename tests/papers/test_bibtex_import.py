@@ -6,7 +6,7 @@ import pytest
 
 from papers import ingestion, tasks
 from papers.exports import bibtex_for_papers
-from papers.ingest.bibtex import parse_bibtex
+from papers.ingestion.bibtex import parse_bibtex
 from papers.models import IngestRun, Paper, Source
 from tests.factories import make_paper
 
@@ -300,15 +300,16 @@ def test_the_parser_reports_problems_without_the_database():
     ],
 )
 def test_the_fast_latex_decoder_agrees_with_pylatexenc(latex):
-    from papers.ingest import bibtex, normalize_space
+    from papers import latex as decoder
+    from papers.identifiers import normalize_space
 
-    fast = bibtex._decode_simple_latex(latex)
+    fast = decoder._decode_simple_latex(latex)
     assert fast is not None
-    assert normalize_space(fast) == normalize_space(bibtex._latex_to_text.latex_to_text(latex))
+    assert normalize_space(fast) == normalize_space(decoder._latex_to_text.latex_to_text(latex))
 
 
 def test_unusual_latex_goes_to_pylatexenc():
-    from papers.ingest.bibtex import _decode_simple_latex, decode_latex
+    from papers.latex import _decode_simple_latex, decode_latex
 
     assert _decode_simple_latex(r"\emph{Fast} $O(n^2)$") is None
     assert decode_latex(r"\emph{Fast} training in $O(n^2)$") == "Fast training in $O(n^2)$"

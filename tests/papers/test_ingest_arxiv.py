@@ -1,8 +1,12 @@
 """Fetching from arXiv, against a loopback server serving Atom replies in the format of the API manual."""
 
+import time
+from types import SimpleNamespace
+
 import pytest
 
 from papers import ingestion, tasks
+from papers.ingestion.arxiv import ArxivUnavailable
 from papers.models import IngestRun, Paper, Source
 from tests.data.fake_arxiv import Reply, atom_entry, serve_for_tests
 from tests.factories import make_paper
@@ -108,31 +112,128 @@ def test_it_fetches_250_ids_in_at_most_3_requests(arxiv):
     assert Paper.objects.count() == 250
 
 
-def test_it_retries_after_http_500(arxiv):
+@pytest.fixture
+def no_sleep(monkeypatch):
+    """The tasks' time.sleep, recorded instead of waited for (the fake arXiv's own delays still happen)."""
+    slept = []
+    monkeypatch.setattr(tasks, "time", SimpleNamespace(sleep=slept.append))
+    return slept
+
+
+@pytest.fixture
+def broker(no_sleep):
+    """As with CELERY_BROKER_URL set: the tasks retry transient arXiv failures with backoff."""
+    conf = tasks.fetch_arxiv.app.conf
+    before, conf.task_always_eager = conf.task_always_eager, False
+    yield no_sleep
+    conf.task_always_eager = before
+
+
+def fetch_in_process(*ids):
+    """The task run here and now, as a command does (with a broker: retries wait in this process)."""
+    run_id = tasks.fetch_arxiv.apply(kwargs={"ids": list(ids)}).get()
+    return IngestRun.objects.get(pk=run_id)
+
+
+# --- without a broker (eager: maybe inside a web request) a transient failure fails the run at once ---------
+@pytest.mark.parametrize(
+    "reply, reason",
+    [
+        (Reply(status=500, body=b"Internal Server Error"), "arXiv answered HTTP 500."),
+        (Reply(status=503, body=b"busy", headers=(("Retry-After", "900"),)), "arXiv answered HTTP 503."),
+        (Reply(delay=2.0), "arXiv did not answer within 0.5 s."),
+        (Reply(status=200, body=b""), "arXiv sent an empty reply."),
+    ],
+    ids=["http-500", "503-retry-after-900", "timeout", "empty-body"],
+)
+def test_without_a_broker_a_transient_failure_fails_the_run_at_once_with_the_reason(arxiv, no_sleep, reply, reason):
+    arxiv.script.append(reply)
+    started = time.perf_counter()
+    run = fetch(HETPIPE)
+    assert time.perf_counter() - started < 5  # the timeout case waits its 0.5 s, nothing more
+    assert no_sleep == []
+    assert (run.state, run.attempts, run.next_attempt_at) == ("failed", 1, None)
+    assert len(arxiv.requests) == 1  # no second try
+    assert run.error == f"arXiv is unavailable: {reason} Nothing was stored; try again later."
+    assert not Paper.objects.exists()
+    # The curator tries again once arXiv answers.
+    assert fetch(HETPIPE).state == "done" and Paper.objects.count() == 1
+
+
+def test_without_a_broker_a_curators_fetch_through_the_api_answers_and_fails_fast(
+    arxiv, no_sleep, api, django_user_model, django_capture_on_commit_callbacks
+):
+    api.force_authenticate(django_user_model.objects.create_user("curator", is_staff=True))
+    arxiv.script.append(Reply(status=503, body=b"busy", headers=(("Retry-After", "900"),)))
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/imports/arxiv/", {"ids": [HETPIPE]}, format="json")
+    assert response.status_code == 202 and time.perf_counter() - started < 5 and no_sleep == []
+    body = api.get(response.json()["url"]).json()
+    assert body["state"] == "failed"
+    assert body["error"] == "arXiv is unavailable: arXiv answered HTTP 503. Nothing was stored; try again later."
+
+
+# --- with a broker, transient failures are retried with backoff ------------------------------------------------
+def test_with_a_broker_it_retries_after_http_500(arxiv, broker):
     arxiv.script.append(Reply(status=500, body=b"Internal Server Error"))
-    run = fetch(HETPIPE)
+    run = fetch_in_process(HETPIPE)
     assert (run.state, run.created_count, run.attempts, run.requests_made) == ("done", 1, 2, 2)
+    assert broker == [0]  # one backoff (0 s in tests)
 
 
-def test_it_retries_a_slow_reply_after_its_timeout(arxiv):
+def test_with_a_broker_it_retries_a_slow_reply_after_its_timeout(arxiv, broker):
     arxiv.script.append(Reply(delay=2.0))
-    run = fetch(HETPIPE)
+    run = fetch_in_process(HETPIPE)
     assert (run.state, run.created_count, run.attempts) == ("done", 1, 2)
 
 
-def test_it_retries_an_empty_body(arxiv):
+def test_with_a_broker_it_retries_an_empty_body(arxiv, broker):
     arxiv.script.append(Reply(status=200, body=b""))
-    run = fetch(HETPIPE)
+    run = fetch_in_process(HETPIPE)
     assert (run.state, run.created_count, run.attempts) == ("done", 1, 2)
 
 
-def test_it_fails_the_run_when_arxiv_stays_down(arxiv, settings):
+def test_with_a_broker_it_fails_the_run_when_arxiv_stays_down(arxiv, broker, settings):
     settings.ARXIV_MAX_RETRIES = 2
+    settings.ARXIV_RETRY_BACKOFF_SECONDS = 30
     arxiv.script.extend([Reply(status=503, body=b"busy")] * 3)
-    run = fetch(HETPIPE)
+    run = fetch_in_process(HETPIPE)
     assert run.state == "failed" and run.attempts == 3
     assert "arXiv unavailable after 3 attempts: arXiv answered HTTP 503." in run.error
+    assert broker == [30, 60]
     assert not Paper.objects.exists()
+
+
+def test_on_a_worker_a_transient_failure_is_handed_back_to_the_broker_with_its_countdown(settings):
+    """A worker does not wait: Celery re-sends the message after the backoff, and the run says so."""
+    settings.ARXIV_RETRY_BACKOFF_SECONDS = 30
+    run = IngestRun.objects.create_run(kind=IngestRun.Kind.ARXIV_FETCH, input=HETPIPE)
+    run.start()
+    retried = {}
+
+    class Retry(Exception):
+        pass
+
+    def retry(**options):
+        retried.update(options)
+        return Retry()
+
+    worker_task = SimpleNamespace(
+        request=SimpleNamespace(retries=1, is_eager=False),
+        app=SimpleNamespace(conf=SimpleNamespace(task_always_eager=False)),
+        retry=retry,
+    )
+
+    def call():
+        raise ArxivUnavailable("arXiv answered HTTP 503.", retry_after=10)
+
+    with pytest.raises(Retry):
+        tasks._with_backoff(worker_task, run, call, {"run_id": run.pk})
+    assert (retried["countdown"], retried["kwargs"]) == (60, {"run_id": run.pk})
+    run.refresh_from_db()
+    assert run.state == "running" and run.next_attempt_at is not None
+    assert run.error == "Attempt 1 failed: arXiv answered HTTP 503. Retrying in 60 s."
 
 
 def test_a_retry_waits_at_least_as_long_as_arxiv_asks(settings):

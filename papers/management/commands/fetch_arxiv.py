@@ -7,8 +7,9 @@ from papers.models import IngestRun
 
 class Command(BaseCommand):
     help = (
-        "Fetch papers from arXiv by id and add or refresh them (in batches; retried with backoff when arXiv "
-        "is unavailable). Prints the outcome counts; exits non-zero when the fetch failed as a whole."
+        "Fetch papers from arXiv by id and add or refresh them (in batches; when arXiv is unavailable, retried "
+        "with backoff if CELERY_BROKER_URL is set, else the fetch fails at once: run it again later). Prints "
+        "the outcome counts; exits non-zero when the fetch failed as a whole."
     )
 
     def add_arguments(self, parser):

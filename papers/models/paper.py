@@ -1,17 +1,21 @@
-"""The bibliographic core: papers, authors and their ordered authorships.
+"""Papers, authors and their ordered authorships.
 
 Nothing here knows about the taxonomy; `taxonomy` builds on these models.
 """
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 
-from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
+from papers.identifiers import TITLE_KEY_LENGTH, InvalidIdentifier, normalize_doi, parse_arxiv_id, title_key
+
+# Each title field and the column holding its title_key(), which imports look stored papers up by.
+TITLE_KEYS = {"title": "normalized_title", "arxiv_title": "normalized_arxiv_title"}
 
 
 class Source(models.TextChoices):
@@ -49,6 +53,29 @@ class PaperQuerySet(models.QuerySet):
         """Papers placed in `category` or any of its descendants (each paper once)."""
         placements = category.placements.model.objects.filter(category__in=category.subtree_ids())
         return self.filter(pk__in=placements.values("paper_id"))
+
+    # The title keys follow the titles on the bulk paths too (Paper.save covers the others).
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for paper in objs:
+            paper.set_title_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if not TITLE_KEYS.keys().isdisjoint(fields):
+            for paper in objs:
+                paper.set_title_keys()
+            fields += [key for key in TITLE_KEYS.values() if key not in fields]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        for name, key in TITLE_KEYS.items():
+            if name in kwargs and key not in kwargs:  # bulk_update passes both
+                if not isinstance(kwargs[name], str):
+                    raise TypeError(f"update({name}=<expression>) would leave {key} stale: save the papers instead.")
+                kwargs[key] = title_key(kwargs[name])
+        return super().update(**kwargs)
 
 
 class Paper(models.Model):
@@ -112,6 +139,10 @@ class Paper(models.Model):
     # Set by ingestion when a curator should look: a newer arXiv version, a published version appeared.
     needs_review = models.BooleanField("flagged for review", default=False)
     review_reason = models.TextField(blank=True)
+    # title_key(title) and title_key(arxiv_title), derived on every write path: imports find stored
+    # papers by title through these indexes instead of reading every title.
+    normalized_title = models.CharField(max_length=TITLE_KEY_LENGTH, blank=True, editable=False)
+    normalized_arxiv_title = models.CharField(max_length=TITLE_KEY_LENGTH, blank=True, editable=False)
     # PostgreSQL only: weighted tsvector kept current by database triggers (taxonomy migration 0002),
     # because it gathers authors and category names from other tables. NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -155,10 +186,28 @@ class Paper(models.Model):
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="paper_title_trgm_gin"),
             # The health page and the admin filter list the (few) papers flagged for review.
             models.Index(fields=["needs_review"], condition=Q(needs_review=True), name="paper_needs_review_idx"),
+            # Imports match records to stored papers by normalised title.
+            models.Index(fields=["normalized_title"], name="paper_normalized_title_idx"),
+            models.Index(
+                fields=["normalized_arxiv_title"],
+                condition=~Q(normalized_arxiv_title=""),
+                name="paper_norm_arxiv_title_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, **kwargs):
+        self.set_title_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not TITLE_KEYS.keys().isdisjoint(update_fields):
+            kwargs["update_fields"] = {*update_fields, *TITLE_KEYS.values()}
+        super().save(**kwargs)
+
+    def set_title_keys(self) -> None:
+        self.normalized_title = title_key(self.title)
+        self.normalized_arxiv_title = title_key(self.arxiv_title)
 
     def clean(self):
         errors = {}
@@ -190,6 +239,13 @@ class Paper(models.Model):
     @property
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+@receiver(pre_save, sender=Paper)
+def _title_keys_on_raw_save(sender, instance, raw, **kwargs):
+    """Fixtures and catalogue restores save rows raw, without Paper.save: derive the keys here too."""
+    if raw:
+        instance.set_title_keys()
 
 
 class Author(models.Model):
@@ -242,120 +298,3 @@ class CandidatePaper(Paper):
         proxy = True
         verbose_name = "candidate"
         verbose_name_plural = "candidate inbox"
-
-
-class ArxivQuery(models.Model):
-    """A saved arXiv search the watch runs on its schedule, e.g. all:"heterogeneous GPU" AND cat:cs.DC."""
-
-    name = models.CharField(max_length=120)
-    query = models.CharField(max_length=500, unique=True, help_text="arXiv API search_query syntax.")
-    is_active = models.BooleanField(default=True)
-    max_results = models.PositiveSmallIntegerField(default=50, help_text="Newest submissions looked at per run.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_run_at = models.DateTimeField(null=True, blank=True)
-    last_run_new = models.PositiveIntegerField(default=0, help_text="Candidates the last run proposed.")
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "arXiv query"
-        verbose_name_plural = "arXiv queries"
-        constraints = [
-            models.CheckConstraint(condition=~Q(query=""), name="arxivquery_query_not_empty"),
-            # The arXiv API serves at most 2000 results per page; one page per query and run.
-            models.CheckConstraint(
-                condition=Q(max_results__gte=1, max_results__lte=2000), name="arxivquery_max_results_range"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class IngestRun(models.Model):
-    """One import or fetch: what was asked, how it went, and what happened to each entry."""
-
-    class Kind(models.TextChoices):
-        ARXIV_FETCH = "arxiv_fetch", "arXiv fetch"
-        ARXIV_WATCH = "arxiv_watch", "arXiv watch"
-        BIBTEX_IMPORT = "bibtex_import", "BibTeX import"
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    class Outcome(models.TextChoices):
-        CREATED = "created"
-        UPDATED = "updated"
-        UNCHANGED = "unchanged"
-        DUPLICATE = "duplicate"
-        FAILED = "failed"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    input = models.TextField(blank=True, help_text="arXiv ids (one per line), the BibTeX text, or the queries run.")
-    input_name = models.CharField(max_length=200, blank=True, help_text="Uploaded file name, if any.")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Every save touches it: a run that is not finished and has not moved for a long time has lost
-    # its task (worker killed, message lost with the broker), and the recovery task dispatches it again.
-    updated_at = models.DateTimeField(auto_now=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # Who does the run (a Celery task id, or "in-process" for a command) and since when. Empty/NULL:
-    # nobody yet, as when the broker was away; the recovery task dispatches the run when it is back.
-    task_id = models.CharField(max_length=64, blank=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    restarts = models.PositiveSmallIntegerField(default=0, help_text="Times it started over after losing its worker.")
-    # Set while a transient failure (network, HTTP 5xx) waits for its retry: arXiv is "in backoff".
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    requests_made = models.PositiveIntegerField(default=0, help_text="HTTP requests sent to arXiv.")
-    created_count = models.PositiveIntegerField("created", default=0)
-    updated_count = models.PositiveIntegerField("updated", default=0)
-    unchanged_count = models.PositiveIntegerField("unchanged", default=0)
-    duplicate_count = models.PositiveIntegerField("duplicate", default=0)
-    failed_count = models.PositiveIntegerField("failed", default=0)
-    # One {"entry", "outcome", "paper", "message"} per entry, in input order.
-    messages = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True, help_text="Why the run as a whole failed.")
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = "ingest run"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["arxiv_fetch", "arxiv_watch", "bibtex_import"]), name="ingestrun_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(state__in=["queued", "running", "done", "failed"]), name="ingestrun_state_valid"
-            ),
-            # A finished run has its finishing time; the health page sorts on it.
-            models.CheckConstraint(
-                condition=~Q(state__in=["done", "failed"]) | Q(finished_at__isnull=False),
-                name="ingestrun_finished_has_time",
-            ),
-        ]
-        indexes = [
-            # Health page: the last successful run and recent failures per kind.
-            models.Index(fields=["kind", "state", "finished_at"], name="ingestrun_kind_state_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} #{self.pk} ({self.state})"
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {outcome.value: getattr(self, f"{outcome.value}_count") for outcome in self.Outcome}
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
-
-    @property
-    def waiting_for_queue(self) -> bool:
-        """Saved, but the broker was away when it was submitted: it starts when the broker is back."""
-        return self.state == self.State.QUEUED and not self.task_id

@@ -1,72 +1,42 @@
-"""BibTeX text -> PaperRecords, with bibtexparser v2 for splitting and pylatexenc for LaTeX; no ORM.
+"""BibTeX text -> PaperRecords, with bibtexparser v2 for splitting; no ORM.
 
 bibtexparser only splits the text into blocks here (an empty parse stack): macro references, `#`
 concatenation and enclosing braces are resolved by `resolve_value`, because its own middlewares leave
-concatenations unresolved and decode LaTeX too slowly (see shared/LIBRARIES.md). LaTeX is decoded only
-in the fields we store, and only when they contain markup.
+concatenations unresolved and decode LaTeX too slowly. LaTeX is decoded only in the fields we store,
+and only when they contain markup (papers.latex).
 """
 
+import calendar
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import bibtexparser
 from bibtexparser import model
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from bibtexparser.middlewares.names import split_multiple_persons_names
 
-from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
-from papers.ingest import PaperRecord, normalize_space
-from papers.names import PersonName
+from papers.identifiers import InvalidIdentifier, normalize_doi, normalize_space, parse_arxiv_id
+from papers.ingestion.records import PaperRecord
+from papers.latex import decode_latex
+from papers.names import PersonName, parse_name
 
 # bibtexparser logs every failed block at WARNING; the import reports them per entry instead.
 logging.getLogger("bibtexparser.splitter").setLevel(logging.ERROR)
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# What BibTeX styles define the month macros as.
-_MONTH_NAMES = dict(
-    zip(
-        MONTH_MACROS,
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        strict=True,
-    )
-)
+
+def _english_months() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # calendar names months in the process's LC_TIME locale: ask for the C locale's (English) ones.
+    with calendar.different_locale("C"):
+        return tuple(calendar.month_abbr)[1:], tuple(calendar.month_name)[1:]
+
+
+_ABBREVIATIONS, _NAMES = _english_months()
+# The standard styles' month macros (jan ... dec), and the names they define them as.
+MONTH_MACROS = tuple(abbr.lower() for abbr in _ABBREVIATIONS)
+MONTH_NAMES = dict(zip(MONTH_MACROS, _NAMES, strict=True))
+# What a month field may say, lower-cased: a macro, a full name, or the common "sept".
+MONTHS = {name.lower(): n for n, names in enumerate(zip(MONTH_MACROS, _NAMES, strict=True), 1) for name in names}
+MONTHS["sept"] = 9
 
 # Entry types outside Paper.EntryType, mapped onto the nearest one.
 _ENTRY_TYPES = {
@@ -104,24 +74,6 @@ _ARXIV_IN_TEXT_RE = re.compile(
 _KEY_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 _RAW_KEY_RE = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
 _YEAR_RE = re.compile(r"\b(\d{4})\b")
-_LATEX_MARKUP = re.compile(r"[\\{}~$]|--|``|''")
-
-_latex_context = get_default_latex_context_db()
-_latex_context.add_context_category(
-    "heterogpu",
-    prepend=True,
-    macros=[
-        # What papers.exports writes for characters BibTeX or LaTeX would misread; decode them back.
-        MacroTextSpec("textasciicircum", "^"),
-        MacroTextSpec("textbraceleft", "{"),
-        MacroTextSpec("textbraceright", "}"),
-        # pylatexenc turns these logos into nothing.
-        MacroTextSpec("LaTeX", "LaTeX"),
-        MacroTextSpec("TeX", "TeX"),
-        MacroTextSpec("BibTeX", "BibTeX"),
-    ],
-)
-_latex_to_text = LatexNodes2Text(latex_context=_latex_context, math_mode="verbatim")
 
 
 @dataclass
@@ -136,68 +88,6 @@ class BibProblem:
 class ParsedBibtex:
     records: list[PaperRecord] = field(default_factory=list)
     problems: list[BibProblem] = field(default_factory=list)
-
-
-def decode_latex(text: str | None) -> str:
-    """Display text for a BibTeX value: `{\\"u}` -> ü, `{GPU}` -> GPU, `--` -> en dash, spaces collapsed."""
-    if not text:
-        return ""
-    if not _LATEX_MARKUP.search(text):
-        return normalize_space(text)
-    simple = _decode_simple_latex(text)
-    if simple is not None:
-        return normalize_space(simple)
-    try:
-        return normalize_space(_latex_to_text.latex_to_text(text))
-    except Exception:  # pylatexenc is tolerant, but a pathological value must not stop the import
-        return normalize_space(text.replace("{", "").replace("}", ""))
-
-
-# The markup nearly every .bib uses (braces, accents, escaped specials), decoded by regular expressions:
-# pylatexenc takes ~1 ms per value, too slow for imports of thousands of entries. Anything else
-# (math, other commands) goes to pylatexenc; tests check that both agree.
-_COMBINING = {
-    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308",
-    "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a",
-}  # fmt: skip
-_LETTERS = {
-    "L": "Ł", "l": "ł", "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
-    "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ",
-}  # fmt: skip
-_TEXT_MACROS = {
-    "textendash": "–", "textemdash": "—", "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\\",
-    "textbraceleft": "{", "textbraceright": "}", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
-}  # fmt: skip
-_SYMBOL_ACCENT_RE = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))""")
-_LETTER_ACCENT_RE = re.compile(r"\\([uvHckr])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))")
-_LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[LloOij])(?![A-Za-z])(?:\{\}|\s+)?")
-_TEXT_MACRO_RE = re.compile(r"\\(" + "|".join(_TEXT_MACROS) + r")(?![A-Za-z])(?:\{\}|\s+)?")
-_ESCAPE_RE = re.compile(r"\\([&%$#_{} ])")
-_PROTECTED = {"{": "\ue000", "}": "\ue001", "$": "\ue002", "~": "\ue003"}  # literal characters kept from brace removal
-
-
-def _accent(match: re.Match) -> str:
-    base = match.group(2) or match.group(3)
-    base = {"\\i": "i", "\\j": "j"}.get(base, base)
-    return unicodedata.normalize("NFC", base + _COMBINING[match.group(1)])
-
-
-def _decode_simple_latex(text: str) -> str | None:
-    """`text` decoded if it uses only common markup, else None (then pylatexenc decodes it)."""
-    if "$" in text.replace("\\$", ""):
-        return None  # math
-    text = _SYMBOL_ACCENT_RE.sub(_accent, text)
-    text = _LETTER_ACCENT_RE.sub(_accent, text)
-    text = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], text)
-    text = _TEXT_MACRO_RE.sub(lambda m: _PROTECTED.get(_TEXT_MACROS[m.group(1)], _TEXT_MACROS[m.group(1)]), text)
-    text = _ESCAPE_RE.sub(lambda m: _PROTECTED.get(m.group(1), m.group(1)), text)
-    if "\\" in text:
-        return None  # a command we don't know
-    text = text.replace("{", "").replace("}", "").replace("~", " ")
-    text = text.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
-    for char, placeholder in _PROTECTED.items():
-        text = text.replace(placeholder, char)
-    return text
 
 
 def resolve_value(raw: str, macros: dict[str, str], undefined: list[str] | None = None) -> str:
@@ -248,8 +138,8 @@ def _resolve_word(word: str, macros: dict[str, str], undefined: list[str] | None
     lowered = word.lower()
     if lowered in macros:
         return macros[lowered]
-    if lowered in _MONTH_NAMES:
-        return _MONTH_NAMES[lowered]
+    if lowered in MONTH_NAMES:
+        return MONTH_NAMES[lowered]
     if undefined is not None:
         undefined.append(word)
     return word
@@ -262,24 +152,11 @@ def parse_month(text: str) -> int | None:
     return MONTHS.get(text)
 
 
-@lru_cache(maxsize=50_000)  # the same names recur across entries; PersonName is immutable
-def person_from_name(raw: str) -> PersonName:
-    """One BibTeX-style name ("von Last, Jr, First" or "First von Last"), LaTeX decoded."""
-    parts = parse_single_name_into_parts(raw, strict=False)
-    family = decode_latex(" ".join(parts.von + parts.last))
-    if parts.jr:
-        family = f"{family}, {decode_latex(' '.join(parts.jr))}"
-    given = decode_latex(" ".join(parts.first))
-    if not family:  # a single given-name-only word: keep it as the family name
-        family, given = given, ""
-    return PersonName(family=family, given=given)
-
-
 def split_authors(raw: str) -> tuple[list[PersonName], bool]:
     """Names in order, and whether the list ended with "and others" (et al.)."""
     names = split_multiple_persons_names(raw)
     truncated = bool(names) and names[-1].strip().lower() == "others"
-    return [person_from_name(name) for name in names if name.strip() and name.strip().lower() != "others"], truncated
+    return [parse_name(name) for name in names if name.strip() and name.strip().lower() != "others"], truncated
 
 
 def parse_bibtex(text: str) -> ParsedBibtex:

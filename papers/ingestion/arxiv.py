@@ -16,9 +16,10 @@ from xml.etree import ElementTree
 import arxiv
 import requests
 
-from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
-from papers.ingest import PaperRecord, normalize_space
-from papers.ingest.bibtex import ARXIV_VENUE, person_from_name
+from papers.identifiers import InvalidIdentifier, normalize_doi, normalize_space, parse_arxiv_id
+from papers.ingestion.bibtex import ARXIV_VENUE
+from papers.ingestion.records import PaperRecord
+from papers.names import parse_name
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 
@@ -87,7 +88,7 @@ class ArxivEntry:
             label=self.arxiv_id,
             source="arxiv",
             fields={name: value for name, value in fields.items() if value not in ("", None, [])},
-            authors=[person_from_name(name) for name in self.authors],
+            authors=[parse_name(name) for name in self.authors],
             is_preprint=True,
             notes=notes,
         )
