@@ -112,6 +112,12 @@ def test_a_staff_token_works(api, django_user_model, django_capture_on_commit_ca
 def test_runs_are_staff_only(api, staff):
     run = IngestRun.objects.create(kind=IngestRun.Kind.BIBTEX_IMPORT)
     assert staff.get(f"/api/imports/{run.pk}/").status_code == 200
+    unknown = staff.get(f"/api/imports/{run.pk + 1}/")
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "No IngestRun matches the given query."}
     staff.force_authenticate(None)
     assert api.get(f"/api/imports/{run.pk}/").status_code == 401
-    assert staff.get("/api/imports/999/").status_code in (401, 404)
+    # Anonymous: the same 401 for a run that exists and one that does not.
+    anonymous = api.get(f"/api/imports/{run.pk + 1}/")
+    assert anonymous.status_code == 401 and anonymous.json() == {
+        "detail": "Authentication credentials were not provided."
+    }
