@@ -344,3 +344,30 @@ def test_an_author_name_too_long_for_the_database_fails_only_its_entry(db):
     assert set(Paper.objects.values_list("title", flat=True)) == {"First Good", "Second Good"}
     failed = [entry for entry in run.messages if entry["outcome"] == "failed"]
     assert [entry["entry"] for entry in failed] == ["bad"] and "too long" in failed[0]["message"]
+
+
+def test_one_month_table_from_the_calendar_in_english_whatever_the_locale(monkeypatch):
+    import calendar
+
+    from papers.ingestion import bibtex
+
+    assert bibtex.MONTH_MACROS == ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    assert bibtex.MONTH_NAMES["sep"] == "September" and len(bibtex.MONTH_NAMES) == 12
+    assert [bibtex.parse_month(text) for text in ("jan", "January", "Sept.", "sept", "SEP", "12", "13", "Juni")] == [
+        1, 1, 9, 9, 9, 12, None, None,
+    ]  # fmt: skip
+    # The names are read inside calendar.different_locale("C"), not in the process's LC_TIME locale.
+    asked = []
+
+    class Locale:
+        def __init__(self, name):
+            asked.append(name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(calendar, "different_locale", Locale)
+    assert bibtex._english_months()[1][0] == "January" and asked == ["C"]
