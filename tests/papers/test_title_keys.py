@@ -53,9 +53,11 @@ def test_an_admin_style_save_keeps_the_keys_even_with_update_fields():
 
 
 def test_bulk_create_bulk_update_and_update_keep_the_keys():
-    first, second = Paper.objects.bulk_create([Paper(citation_key="a", title="A One"), Paper(citation_key="b")])
+    first, second = Paper.objects.bulk_create(
+        [Paper(citation_key="a", title="A One"), Paper(citation_key="b", title="B")]
+    )
     assert keys(first)[0] == "a one"
-    first.title, second.title = "A Two", "B Two"  # (b had no title: an empty key)
+    first.title, second.title = "A Two", "B Two"
     Paper.objects.bulk_update([first, second], ["title"])
     assert keys(first)[0] == "a two" and keys(second)[0] == "b two"
     Paper.objects.filter(pk=first.pk).update(title="A Three")
