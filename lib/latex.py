@@ -40,6 +40,8 @@ _CONTEXT.add_context_category(
         MacroTextSpec("TeX", "TeX"),
         MacroTextSpec("BibTeX", "BibTeX"),
         MacroTextSpec("textperiodcentered", "·"),  # pylatexenc says "˙", a dot above
+        # pylatexenc drops these with their argument: \texttt{PyTorch} was "".
+        *(MacroTextSpec(name, discard=False) for name in ("texttt", "textsf", "textup", "textmd", "mbox")),
     ],
     specials=[SpecialsTextSpec("&", "&")],  # "AT&T", "R&D" in a .bib: an ampersand, not a table column
 )

@@ -118,6 +118,7 @@ TYPICAL = {
         "– ~ ^ {x} LaTeX and TeX"
     ),
     r"\emph{Fast} training of {DNNs}": "Fast training of DNNs",
+    r"\texttt{PyTorch} and \mbox{Ray}": "PyTorch and Ray",  # pylatexenc alone drops both
     r"?`Por qu\'e?": "¿Por qué?",  # the old decoder left ?` alone
     "-{}-": "--",  # no ligature across a group: the old decoder removed braces first and wrote an en dash
     "AT&T {GPU}": "AT&T GPU",  # bare & is an ampersand, not pylatexenc's column separator
