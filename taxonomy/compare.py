@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from lib.latex import text_to_latex
 from papers.models import Paper
 from taxonomy.models import Dimension
 from taxonomy.selectors import prefetch_for_comparison
@@ -119,39 +120,18 @@ def to_markdown(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "§": r"\S{}",
-    "—": "---",
-    "–": "--",
-}
-
-
-def latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
-
-
 def to_latex(data: dict) -> str:
-    """A booktabs table (needs \\usepackage{booktabs}; UTF-8 input for non-ASCII names)."""
+    """A booktabs table (needs \\usepackage{booktabs}); cells are free text, so every $ is escaped too."""
     header, rows = _table(data)
     width = f"{0.9 / len(header):.3f}"
     spec = "".join(f"p{{{width}\\linewidth}}" for _ in header)
     lines = [
         f"\\begin{{tabular}}{{{spec}}}",
         "\\toprule",
-        " & ".join(f"\\textbf{{{latex_escape(h)}}}" for h in header) + " \\\\",
+        " & ".join(f"\\textbf{{{text_to_latex(h, keep_math=False)}}}" for h in header) + " \\\\",
         "\\midrule",
     ]
     for row in rows:
-        lines.append(" & ".join("---" if c is None else latex_escape(c) for c in row) + " \\\\")
+        lines.append(" & ".join("---" if c is None else text_to_latex(c, keep_math=False) for c in row) + " \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     return "\n".join(lines) + "\n"
