@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-from papers.latex import decode_latex
+from lib.latex import latex_to_text
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,10 @@ class PersonName:
 def parse_name(raw: str) -> PersonName:
     """One name in any BibTeX form: "van der Berg, Jr., Piet", "Piet van der Berg", "Berg, P."."""
     parts = parse_single_name_into_parts(raw or "", strict=False)
-    family = decode_latex(" ".join(parts.von + parts.last))
+    family = latex_to_text(" ".join(parts.von + parts.last))
     if parts.jr:
-        family = f"{family}, {decode_latex(' '.join(parts.jr))}"
-    given = decode_latex(" ".join(parts.first))
+        family = f"{family}, {latex_to_text(' '.join(parts.jr))}"
+    given = latex_to_text(" ".join(parts.first))
     if not family:  # only a given name (", Jane"): it is the name the person goes by
         family, given = given, ""
     return PersonName(family=family, given=given)

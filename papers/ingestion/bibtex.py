@@ -3,7 +3,7 @@
 bibtexparser only splits the text into blocks here (an empty parse stack): macro references, `#`
 concatenation and enclosing braces are resolved by `resolve_value`, because its own middlewares leave
 concatenations unresolved and decode LaTeX too slowly. LaTeX is decoded only in the fields we store,
-and only when they contain markup (papers.latex).
+and only when they contain markup (lib.latex).
 """
 
 import calendar
@@ -15,9 +15,9 @@ import bibtexparser
 from bibtexparser import model
 from bibtexparser.middlewares.names import split_multiple_persons_names
 
+from lib.latex import latex_to_text
 from papers.identifiers import InvalidIdentifier, normalize_doi, normalize_space, parse_arxiv_id
 from papers.ingestion.records import PaperRecord
-from papers.latex import decode_latex
 from papers.names import PersonName, parse_name
 
 # bibtexparser logs every failed block at WARNING; the import reports them per entry instead.
@@ -206,7 +206,7 @@ def _record(entry: model.Entry, macros: dict[str, str]) -> PaperRecord | BibProb
     values = {f.key.lower(): resolve_value(f.value, macros, undefined) for f in entry.fields}
     notes = [f"Undefined @string macro {name!r} kept as text." for name in dict.fromkeys(undefined)]
     line = _line(entry)
-    title = decode_latex(values.get("title"))
+    title = latex_to_text(values.get("title"))
     if not title:
         return BibProblem(entry.key, line, "failed", "No title.")
     entry_type = _ENTRY_TYPES.get(entry.entry_type.lower(), "misc")
@@ -216,7 +216,7 @@ def _record(entry: model.Entry, macros: dict[str, str]) -> PaperRecord | BibProb
     venue_raw = values.get(venue_field, "") if venue_field else ""
     if not venue_raw and entry_type == "misc":
         venue_raw = values.get("journal") or values.get("booktitle") or ""
-    venue = decode_latex(venue_raw)
+    venue = latex_to_text(venue_raw)
 
     arxiv_id, version = _arxiv_id(values)
     is_preprint = bool(venue) and bool(_ARXIV_VENUE_RE.match(venue))
@@ -247,14 +247,14 @@ def _record(entry: model.Entry, macros: dict[str, str]) -> PaperRecord | BibProb
     if volume and not (is_preprint and volume.lower().startswith("abs/")):  # DBLP's CoRR "abs/2005.14038"
         fields["volume"] = volume
     for name, source in (("number", "number"), ("number", "issue"), ("publisher", "publisher")):
-        value = decode_latex(values.get(source))
+        value = latex_to_text(values.get(source))
         if value and name not in fields:
             fields[name] = value
     pages = normalize_space(values.get("pages"))
     if pages:
         fields["pages"] = re.sub(r"\s*(?:-+|–|—|\\textendash\{?\}?)\s*", "-", pages)
     if values.get("abstract"):
-        fields["abstract"] = decode_latex(values["abstract"])
+        fields["abstract"] = latex_to_text(values["abstract"])
     if values.get("url"):
         fields["url"] = normalize_space(values["url"])
     if values.get("doi"):

@@ -299,20 +299,20 @@ def test_the_parser_reports_problems_without_the_database():
         r"{\textendash} x \textasciitilde{} \textasciicircum{} \textbraceleft{}x\textbraceright{} {\LaTeX} and \TeX{}",
     ],
 )
-def test_the_fast_latex_decoder_agrees_with_pylatexenc(latex):
-    from papers import latex as decoder
+def test_the_importers_latex_decoder_is_fast_on_common_markup_and_agrees_with_pylatexenc(latex):
+    # The importer decodes with lib.latex (its own tests generate many more values).
+    from lib import latex as decoder
     from papers.identifiers import normalize_space
 
-    fast = decoder._decode_simple_latex(latex)
-    assert fast is not None
-    assert normalize_space(fast) == normalize_space(decoder._latex_to_text.latex_to_text(latex))
+    assert decoder._fast_latex_to_text(latex) is not None
+    assert decoder.latex_to_text(latex) == normalize_space(decoder._PYLATEXENC.latex_to_text(latex))
 
 
 def test_unusual_latex_goes_to_pylatexenc():
-    from papers.latex import _decode_simple_latex, decode_latex
+    from lib.latex import _fast_latex_to_text, latex_to_text
 
-    assert _decode_simple_latex(r"\emph{Fast} $O(n^2)$") is None
-    assert decode_latex(r"\emph{Fast} training in $O(n^2)$") == "Fast training in $O(n^2)$"
+    assert _fast_latex_to_text(r"\emph{Fast} $O(n^2)$") is None
+    assert latex_to_text(r"\emph{Fast} training in $O(n^2)$") == "Fast training in $O(n^2)$"
 
 
 @pytest.mark.postgres
