@@ -127,6 +127,10 @@ def _outcome(record: PaperRecord, outcome: str, paper: str, message: str) -> Ent
 
 def _validated(record: PaperRecord) -> PaperRecord | EntryOutcome:
     """Drop values the model would reject (with a note); a record without a valid title fails."""
+    named = [author for author in record.authors if author.family]
+    if len(named) < len(record.authors):  # "{}", "~", "\\relax": markup that decodes to no name
+        record.notes.append("An author name with nothing in it was left out.")
+        record.authors = named
     unique_authors = list(dict.fromkeys(record.authors))
     if len(unique_authors) < len(record.authors):  # one author per slot: a repeated name counts once
         record.notes.append("A repeated author name was kept once.")

@@ -387,3 +387,10 @@ def test_names_are_split_as_bibtexparser_splits_them(raw):
     from papers.ingestion.bibtex import split_names
 
     assert split_names(raw) == split_multiple_persons_names(raw)
+
+
+def test_an_author_that_decodes_to_no_name_is_left_out_with_a_note():
+    run = run_import(r"@misc{k, title = {T}, author = {{} and Doe, Jane and {\relax} and ~}}")
+    assert run.state == "done" and run.created_count == 1
+    assert "An author name with nothing in it was left out." in run.messages[0]["message"]
+    assert [a.name for a in Paper.objects.with_authors().get().ordered_authors] == ["Jane Doe"]
