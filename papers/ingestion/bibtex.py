@@ -152,21 +152,9 @@ def parse_month(text: str) -> int | None:
     return MONTHS.get(text)
 
 
-# " and " between names; without braces or backslashes that is all there is to BibTeX's rule.
-_AND_RE = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
-
-
-def split_names(raw: str) -> list[str]:
-    """The names of a BibTeX name list, as bibtexparser splits them (a regular expression when it can)."""
-    if "{" in raw or "}" in raw or "\\" in raw:
-        return split_multiple_persons_names(raw)
-    raw = raw.strip(" \r\n\t")
-    return _AND_RE.split(raw) if raw else []
-
-
 def split_authors(raw: str) -> tuple[list[PersonName], bool]:
     """Names in order, and whether the list ended with "and others" (et al.)."""
-    names = split_names(raw)
+    names = split_multiple_persons_names(raw)
     truncated = bool(names) and names[-1].strip().lower() == "others"
     return [parse_name(name) for name in names if name.strip() and name.strip().lower() != "others"], truncated
 

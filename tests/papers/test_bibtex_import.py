@@ -3,9 +3,6 @@
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 
 from papers import ingestion, tasks
 from papers.exports import bibtex_for_papers
@@ -374,19 +371,6 @@ def test_one_month_table_from_the_calendar_in_english_whatever_the_locale(monkey
 
     monkeypatch.setattr(calendar, "different_locale", Locale)
     assert bibtex._english_months()[1][0] == "January" and asked == ["C"]
-
-
-NAME_PARTS = st.sampled_from([" ", "\t", "\n", "\r", "\xa0", "a", "A", "n", "N", "d", "D", "x", "~", ",", " and "])
-
-
-@given(st.lists(NAME_PARTS, max_size=30).map("".join))
-@hypothesis_settings(max_examples=500, deadline=None, database=None)
-def test_names_are_split_as_bibtexparser_splits_them(raw):
-    from bibtexparser.middlewares.names import split_multiple_persons_names
-
-    from papers.ingestion.bibtex import split_names
-
-    assert split_names(raw) == split_multiple_persons_names(raw)
 
 
 def test_an_author_that_decodes_to_no_name_is_left_out_with_a_note():
