@@ -7,8 +7,6 @@ already stored or created earlier in the run, merged into it) or failed.
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db import models
 
 from papers.ingestion import merge as merging
 from papers.ingestion.matching import Index, Pending, normalize_title
@@ -24,16 +22,6 @@ _PAPER_FIELDS = {field.name: field for field in Paper._meta.fields}
 _CONCRETE = Paper._meta.concrete_fields
 _MERGED_FIELDS = [field.attname for field in _CONCRETE]
 _POSITION = {field.attname: n for n, field in enumerate(_CONCRETE)}
-# Fields whose check is plain text within a length (most of a record): checked here, without
-# Field.clean's machinery; the others, and any value that fails, go through Field.clean.
-_PLAIN_TEXT = {
-    field.name: (field.max_length or 10**9, field.blank)
-    for field in Paper._meta.fields
-    if isinstance(field, (models.CharField, models.TextField))
-    and not isinstance(field, (models.URLField, models.SlugField))
-    and not field.choices
-    and [type(v) for v in field.validators] == ([MaxLengthValidator] if field.max_length else [])
-}
 _FAMILY_MAX = Author._meta.get_field("family_name").max_length
 _GIVEN_MAX = Author._meta.get_field("given_name").max_length
 
@@ -141,10 +129,6 @@ def _validated(record: PaperRecord) -> PaperRecord | EntryOutcome:
             return EntryOutcome(record.label, Outcome.FAILED, message=message, line=record.line)
     errors = {}
     for name, value in record.fields.items():
-        if name in _PLAIN_TEXT and isinstance(value, str):
-            max_length, blank = _PLAIN_TEXT[name]
-            if len(value) <= max_length and (value or blank):
-                continue
         # Field-level checks only (length, choices, URL syntax...), without building a model instance.
         try:
             _PAPER_FIELDS[name].clean(value, None)
