@@ -125,9 +125,4 @@ def _copy(table: str, columns: list[str], rows) -> None:
     data = "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, io.StringIO(data))
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                copy.write(data)
+        cursor.cursor.copy_expert(sql, io.StringIO(data))  # psycopg2's cursor under Django's wrapper
