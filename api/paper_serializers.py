@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from api.evaluation_serializers import EvaluationSerializer
 from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
 from papers.models import Author, Paper, Source
 from papers.names import parse_name
@@ -19,7 +20,7 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Placement
-        fields = ["category", "category_name", "note"]
+        fields = ["category", "category_name", "note", "source", "evidence", "confirmed"]
 
 
 class DimensionValueSerializer(serializers.ModelSerializer):
@@ -100,6 +101,7 @@ class PaperDetailSerializer(serializers.ModelSerializer):
     links = serializers.SerializerMethodField()
     placements = PlacementSerializer(many=True, read_only=True)
     dimension_values = DimensionValueSerializer(many=True, read_only=True)
+    evaluation = EvaluationSerializer(source="*", read_only=True)
 
     class Meta:
         model = Paper
@@ -122,8 +124,11 @@ class PaperDetailSerializer(serializers.ModelSerializer):
             "citation_count_as_of",
             "placements",
             "dimension_values",
+            "evaluation",
             "version_note",
             "unconfirmed_fields",
+            "sources",
+            "curator_notes",
             "field_sources",
             "created_at",
             "updated_at",
@@ -132,8 +137,13 @@ class PaperDetailSerializer(serializers.ModelSerializer):
     def get_authors(self, paper) -> list[dict]:
         # Plain dicts: building a nested serializer for three strings cost more than producing them.
         return [
-            {"name": author.name, "given_name": author.given_name, "family_name": author.family_name}
-            for author in paper.ordered_authors
+            {
+                "name": authorship.author.name,
+                "given_name": authorship.author.given_name,
+                "family_name": authorship.author.family_name,
+                "confirmed": authorship.confirmed,
+            }
+            for authorship in sorted(paper.authorships.all(), key=lambda authorship: authorship.position)
         ]
 
     def get_identifiers(self, paper) -> dict:

@@ -26,13 +26,29 @@ from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 from taxonomy.selectors import papers_for_listing
 from taxonomy.services import category_tree, delete_with_history, find_node, save_with_history
 
+SOURCE_PARAMETER = OpenApiParameter(
+    "source",
+    str,
+    enum=Placement.Source.values,
+    description="Only placements of this source: seed reproduces the seed list; curated, the additions since.",
+)
+
+
+def placement_source(request) -> str | None:
+    source = request.query_params.get("source") or None
+    if source is not None and source not in Placement.Source.values:
+        raise ValidationError({"source": [f"Must be one of: {', '.join(Placement.Source.values)}."]})
+    return source
+
 
 class CategoryTreeView(APIView):
     """The whole category tree, nested, each node with its count of papers (subtree, once each)."""
 
-    @extend_schema(responses=CategoryNodeSerializer(many=True), operation_id="categories_list")
+    @extend_schema(
+        responses=CategoryNodeSerializer(many=True), operation_id="categories_list", parameters=[SOURCE_PARAMETER]
+    )
     def get(self, request):
-        return Response(CategoryNodeSerializer(category_tree(), many=True).data)
+        return Response(CategoryNodeSerializer(category_tree(source=placement_source(request)), many=True).data)
 
 
 class CategoryDetailView(APIView):
@@ -107,12 +123,12 @@ class CompareView(APIView):
         return super().options(request, *args, **kwargs)
 
 
-@extend_schema(responses={(200, "text/markdown"): OpenApiTypes.STR})
+@extend_schema(responses={(200, "text/markdown"): OpenApiTypes.STR}, parameters=[SOURCE_PARAMETER])
 @api_view(["GET"])
 @renderer_classes([MarkdownTextRenderer])
 def awesome_markdown_view(request):
-    """The public awesome list, regenerated from the database."""
-    return Response(awesome_markdown())
+    """The public awesome list, regenerated from the database (?source=seed: the seed list as it was)."""
+    return Response(awesome_markdown(source=placement_source(request)))
 
 
 class _RecordedWriteViewSet(viewsets.ModelViewSet):

@@ -100,8 +100,12 @@ def paper(request, citation_key):
     paper = get_object_or_404(papers_for_detail(), citation_key=citation_key)
     context = {
         "paper": paper,
-        "authors": paper.ordered_authors,
+        "authorships": sorted(paper.authorships.all(), key=lambda authorship: authorship.position),
         "approach": grouped_values(paper.dimension_values.all()),
+        "setups": paper.setups.all(),
+        "results": paper.results.all(),
+        "baselines": paper.baselines.all(),
+        "models": paper.evaluated_models.all(),
         "related": related_papers(paper),
         "bibtex": bibtex_for_papers([paper]),
         "unconfirmed": set(paper.unconfirmed_fields or []),

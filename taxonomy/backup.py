@@ -1,12 +1,14 @@
 """The whole catalogue as one JSON document, and back.
 
-Papers, authors, authorships, categories, placements, dimensions, terms, values and the change
-history, with provenance (field sources) and timestamps, by primary key: restoring into an empty
-database reproduces every API response byte for byte. Users, tokens and ingestion runs are not
+Papers, authors, authorships, categories, placements, dimensions, terms, values, evaluation facts
+(GPU types, setups and their GPUs, results, baselines, models) and the change history, with provenance
+(field sources) and timestamps, by primary key: restoring into an empty database reproduces every API
+response byte for byte. Users, tokens and ingestion runs are not
 part of the catalogue; a change record keeps its author's name, not the account.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core import serializers
 from django.core.management.color import no_style
@@ -14,12 +16,44 @@ from django.db import connection, transaction
 
 from papers.models import Author, Authorship, Paper
 from papers.signals import announce_catalogue_change
-from taxonomy.models import Category, ChangeRecord, Dimension, DimensionValue, Placement, Term
+from taxonomy.models import (
+    Baseline,
+    Category,
+    ChangeRecord,
+    Dimension,
+    DimensionValue,
+    EvaluatedModel,
+    Evaluation,
+    GpuType,
+    Placement,
+    Result,
+    Setup,
+    SetupGpu,
+    Term,
+)
 
 FORMAT = "heterogpu-catalogue"
-VERSION = 1
+VERSION = 2  # 2 added the evaluation facts
+READABLE_VERSIONS = (1, 2)  # a version-1 document is a catalogue without evaluation facts
 # Parents before children, so each row's foreign keys exist when it is inserted.
-MODELS = [Author, Paper, Authorship, Category, Placement, Dimension, Term, DimensionValue, ChangeRecord]
+MODELS = [
+    Author,
+    Paper,
+    Authorship,
+    Category,
+    Placement,
+    Dimension,
+    Term,
+    DimensionValue,
+    GpuType,
+    Evaluation,
+    Setup,
+    SetupGpu,
+    Result,
+    Baseline,
+    EvaluatedModel,
+    ChangeRecord,
+]
 
 
 class BackupError(ValueError):
@@ -51,6 +85,8 @@ def _plain(value):
     # Full precision: Django's JSON encoder would cut timestamps to milliseconds.
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # exact, as JSON numbers would not be
     return value
 
 
@@ -68,8 +104,8 @@ def import_catalogue(document: dict) -> dict[str, int]:
     """Restore an export into an empty catalogue; returns the number of rows per model."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f"Not a {FORMAT} document.")
-    if document.get("version") != VERSION:
-        raise BackupError(f"Unsupported version {document.get('version')!r} (this app reads {VERSION}).")
+    if document.get("version") not in READABLE_VERSIONS:
+        raise BackupError(f"Unsupported version {document.get('version')!r} (this app reads {READABLE_VERSIONS}).")
     if any(model.objects.exists() for model in MODELS):
         raise BackupError("The catalogue is not empty: restore into an empty database.")
     counts: dict[str, int] = {}

@@ -5,7 +5,6 @@ the catalogue, where they are placed and why. Loading is idempotent and never ov
 that already exist, so a curator's edits survive a re-run.
 """
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,12 +18,14 @@ from papers.names import parse_name
 from papers.services import create_paper
 from papers.signals import announce_catalogue_change
 from taxonomy.checks import normalize_section_pointers
+from taxonomy.facts import FactsReport, GpuLookup, link_baselines, load_evaluation, load_gpu_types, trailing_unconfirmed
 from taxonomy.models import Category, Dimension, DimensionValue, Placement, Term
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 CORPUS_PATH = FIXTURES_DIR / "corpus.yaml"
 DIMENSIONS_PATH = FIXTURES_DIR / "dimensions.yaml"
 SEED_PATH = FIXTURES_DIR / "seed.yaml"
+GPUS_PATH = FIXTURES_DIR / "gpus.yaml"
 
 # Corpus fields copied onto Paper as they are (after "?" handling).
 _METADATA_FIELDS = ("title", "year", "venue", "venue_short", "entry_type", "pages", "volume", "doi", "arxiv_id")
@@ -52,21 +53,23 @@ class LoadReport:
     categories_created: int = 0
     placements_created: int = 0
     values_created: int = 0
+    gpu_types_created: int = 0
+    baselines_linked: int = 0
+    facts: FactsReport = field(default_factory=FactsReport)
     keys: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"papers: {self.papers_created} created, {self.papers_existing} already present; "
             f"categories: {self.categories_created} created; placements: {self.placements_created} created; "
-            f"comparison values: {self.values_created} created"
+            f"comparison values: {self.values_created} created; GPU types: {self.gpu_types_created} created; "
+            f"evaluation: {self.facts.setups} setups, {self.facts.results} results, {self.facts.baselines} baselines "
+            f"({self.baselines_linked} linked to catalogue papers), {self.facts.models} models"
         )
 
 
-def split_unconfirmed(raw):
-    """("value", confirmed?) — the corpus marks values no source confirmed with a "?"."""
-    if not isinstance(raw, str):
-        return raw, True
-    return re.sub(r"\s*\?", "", raw).strip(), "?" not in raw
+# The corpus's marker of an unconfirmed value: only a trailing "?" (see taxonomy.facts).
+split_unconfirmed = trailing_unconfirmed
 
 
 def read_yaml(path: Path) -> dict:
@@ -85,18 +88,33 @@ def load_catalogue(
     catalogue_paths: list[Path] | None = None,
     corpus_path: Path = CORPUS_PATH,
     dimensions_path: Path = DIMENSIONS_PATH,
+    gpus_path: Path = GPUS_PATH,
 ) -> LoadReport:
+    """Load the catalogue files (by default the seed, every fixtures/catalogue-*.yaml, then each corpus paper
+    that the corpus itself places in categories) with their papers' facts."""
     report = LoadReport()
     corpus = {entry["key"]: entry for entry in read_yaml(corpus_path)["papers"]}
     term_lookup = _load_dimensions(read_yaml(dimensions_path)["dimensions"])
+    if gpus_path.exists():
+        report.gpu_types_created = load_gpu_types(read_yaml(gpus_path).get("gpus") or [])
+    loader = _PaperLoader(term_lookup, GpuLookup(), report)
+    listed = set()
     for path in catalogue_paths or default_catalogue_paths():
         catalogue = read_yaml(path)
         categories = _load_categories(catalogue.get("categories", []), report)
+        source = catalogue.get("placement_source", Placement.Source.CURATED)
         for key, curation in (catalogue.get("papers") or {}).items():
             if key not in corpus:
                 raise CatalogueError(f"{path.name}: {key} is not in {corpus_path.name}")
-            report.keys.append(key)
-            _load_paper(corpus[key], curation or {}, categories, term_lookup, report)
+            listed.add(key)
+            loader.load(corpus[key], curation or {}, categories, source)
+    if catalogue_paths is None:
+        categories = {category.slug: category for category in Category.objects.all()}
+        for key, facts in corpus.items():
+            if key not in listed and facts.get("category"):
+                placements = {spec["slug"]: spec.get("note", "") for spec in facts["category"]}
+                loader.load(facts, {"placements": placements}, categories, Placement.Source.CURATED)
+    report.baselines_linked = link_baselines()
     announce_catalogue_change()  # cached responses are stale once this commits
     return report
 
@@ -166,76 +184,136 @@ def _load_categories(specs, report: LoadReport, parent=None) -> dict[str, Catego
     return categories
 
 
-def _load_paper(facts: dict, curation: dict, categories: dict[str, Category], terms: _TermLookup, report):
-    key = facts["key"]
-    if Paper.objects.filter(citation_key=key).exists():
-        report.papers_existing += 1
-        return
-    fields, unconfirmed = {}, []
-    for name in _METADATA_FIELDS:
-        value, confirmed = split_unconfirmed(facts.get(name))
-        if value in (None, ""):
-            continue
-        fields[name] = str(value) if name not in ("year",) else value
-        if not confirmed:
-            unconfirmed.append(name)
-    for corpus_name, model_name in _URL_FIELDS.items():
-        if facts.get(corpus_name):
-            # "https://github.com/x/y (third-party mirror?)": the link, without the corpus's remark.
-            value, confirmed = split_unconfirmed(facts[corpus_name].split(" (", 1)[0])
-            fields[model_name] = value
-            if not confirmed or "?" in facts[corpus_name]:
-                unconfirmed.append(model_name)
-    if "citations" in curation:
-        fields["citation_count"] = curation["citations"]
-    if curation.get("version_note"):
-        fields["version_note"] = " ".join(curation["version_note"].split())
-    authors = [split_unconfirmed(name) for name in facts["authors"]]
-    if not all(confirmed for _, confirmed in authors):
-        # The name loses its "?"; the paper records that its author list is not confirmed.
-        unconfirmed.append("authors")
-    paper = create_paper(
-        citation_key=key,
-        fields=fields,
-        authors=[parse_name(name) for name, _ in authors],
-        source=Source.CORPUS,
-    )
-    if unconfirmed:
-        paper.unconfirmed_fields = unconfirmed
-        paper.save(update_fields=["unconfirmed_fields"])
-    report.papers_created += 1
+class _PaperLoader:
+    """Creates one paper with its placements, comparison values and evaluation facts; a paper already in the
+    database is left as it is (a curator may have edited it)."""
 
-    for slug, note in (curation.get("placements") or {}).items():
-        if slug not in categories:
-            raise CatalogueError(f"{key}: unknown category {slug!r}")
-        Placement.objects.create(paper=paper, category=categories[slug], note=" ".join((note or "").split()))
-        report.placements_created += 1
+    def __init__(self, terms: _TermLookup, gpus: GpuLookup, report: LoadReport):
+        self.terms, self.gpus, self.report = terms, gpus, report
+        self.seed_positions: dict[str, int] = {}  # category slug -> next position in the seed's order
 
-    evidence = curation.get("evidence") or {}
-    values = []
-    for corpus_name, dimension_slug in _DIMENSION_FIELDS.items():
-        raw_values = facts.get(corpus_name)
-        raw_values = raw_values if isinstance(raw_values, list) else [raw_values]
-        for position, raw in enumerate(v for v in raw_values if v):
-            text, confirmed = split_unconfirmed(raw)
-            dimension = terms.dimensions[dimension_slug]
-            term = None
-            if dimension.kind == Dimension.Kind.TERMS:
-                term = terms.find(dimension_slug, text)
-                if normalize_title(text) in (normalize_title(term.name), normalize_title(term.slug)):
-                    text = ""
-            # The corpus writes "Sec. 7"; the catalogue writes section pointers "§7" throughout.
-            text = normalize_section_pointers(text)
-            values.append(
-                DimensionValue(
+    def load(self, facts: dict, curation: dict, categories: dict[str, Category], source: str) -> None:
+        if Paper.objects.filter(citation_key=facts["key"]).exists():
+            self.report.papers_existing += 1
+            return
+        paper = self._paper(facts, curation)
+        self.report.papers_created += 1
+        self._placements(paper, facts, curation, categories, source)
+        self._values(paper, facts, curation)
+        load_evaluation(paper, facts, self.gpus, self.report.facts)
+
+    def _paper(self, facts: dict, curation: dict) -> Paper:
+        fields, unconfirmed = {}, []
+        for name in _METADATA_FIELDS:
+            value, confirmed = split_unconfirmed(facts.get(name))
+            if value in (None, ""):
+                continue
+            fields[name] = str(value) if name not in ("year",) else value
+            if not confirmed:
+                unconfirmed.append(name)
+        for corpus_name, model_name in _URL_FIELDS.items():
+            if facts.get(corpus_name):
+                # "https://github.com/x/y (third-party mirror?)": the link, without the corpus's remark.
+                link, remark = (facts[corpus_name].split(" (", 1) + [""])[:2]
+                value, confirmed = split_unconfirmed(link)
+                fields[model_name] = value
+                if not confirmed or remark.rstrip(")").endswith("?"):
+                    unconfirmed.append(model_name)
+        if "citations" in curation:
+            fields["citation_count"] = curation["citations"]
+        if curation.get("version_note"):
+            fields["version_note"] = " ".join(curation["version_note"].split())
+        if curation.get("curator_notes"):
+            fields["curator_notes"] = " ".join(curation["curator_notes"].split())
+        fields["sources"] = [" ".join(str(source).split()) for source in facts.get("sources") or []]
+        authors = [split_unconfirmed(name) for name in facts["authors"]]
+        paper = create_paper(
+            citation_key=facts["key"],
+            fields=fields,
+            authors=[parse_name(name) for name, _ in authors],
+            source=Source.CORPUS,
+        )
+        # Doubt is per author: the name loses its "?" and only its authorship is marked.
+        doubtful = [position for position, (_, confirmed) in enumerate(authors, start=1) if not confirmed]
+        if doubtful:
+            paper.authorships.filter(position__in=doubtful).update(confirmed=False)
+        if unconfirmed:
+            paper.unconfirmed_fields = unconfirmed
+            paper.save(update_fields=["unconfirmed_fields"])
+        return paper
+
+    def _placements(self, paper: Paper, facts: dict, curation: dict, categories, source: str) -> None:
+        evidence, confirmed = split_unconfirmed((facts.get("evidence") or {}).get("placement") or "")
+        for slug, note in (curation.get("placements") or {}).items():
+            if slug not in categories:
+                raise CatalogueError(f"{paper.citation_key}: unknown category {slug!r}")
+            seed_position = None
+            if source == Placement.Source.SEED:
+                seed_position = self.seed_positions.get(slug, 0)
+                self.seed_positions[slug] = seed_position + 1
+            Placement.objects.create(
+                paper=paper,
+                category=categories[slug],
+                note=" ".join((note or "").split()),
+                source=source,
+                seed_position=seed_position,
+                # The corpus's placement pointer is about the seed list's placements.
+                evidence=evidence if source == Placement.Source.SEED else "",
+                confirmed=confirmed,
+            )
+            self.report.placements_created += 1
+
+    def _values(self, paper: Paper, facts: dict, curation: dict) -> None:
+        curated = curation.get("evidence") or {}
+        corpus_evidence = facts.get("evidence") or {}
+        values, by_term = [], {}
+        for corpus_name, dimension_slug in _DIMENSION_FIELDS.items():
+            raw_values = facts.get(corpus_name)
+            raw_values = raw_values if isinstance(raw_values, list) else [raw_values]
+            for position, raw in enumerate(v for v in raw_values if v):
+                text, confirmed = split_unconfirmed(raw)
+                dimension = self.terms.dimensions[dimension_slug]
+                term = None
+                if dimension.kind == Dimension.Kind.TERMS:
+                    term = self.terms.find(dimension_slug, text)
+                    if normalize_title(text) in (normalize_title(term.name), normalize_title(term.slug)):
+                        text = ""
+                evidence = (curated.get(dimension_slug) or {}).get(term.slug if term else "", "")
+                if not evidence:
+                    evidence = _corpus_evidence(corpus_evidence, corpus_name, raw)
+                # The corpus writes "Sec. 7"; the catalogue writes section pointers "§7" throughout.
+                text, evidence = normalize_section_pointers(text), normalize_section_pointers(evidence)
+                if term is not None and term.pk in by_term:
+                    # Two spellings of one term (a term is listed once per paper): one value, both qualifiers.
+                    _merge_into(by_term[term.pk], text or raw, evidence, confirmed)
+                    continue
+                value = DimensionValue(
                     paper=paper,
                     dimension=dimension,
                     term=term,
                     text=text,
                     confirmed=confirmed,
-                    evidence=(evidence.get(dimension_slug) or {}).get(term.slug if term else "", ""),
+                    evidence=evidence,
                     position=position,
                 )
-            )
-    DimensionValue.objects.bulk_create(values)
-    report.values_created += len(values)
+                if term is not None:
+                    by_term[term.pk] = value
+                values.append(value)
+        DimensionValue.objects.bulk_create(values)
+        self.report.values_created += len(values)
+
+
+def _merge_into(value: DimensionValue, text: str, evidence: str, confirmed: bool) -> None:
+    value.text = "; ".join(part for part in (value.text, text) if part)
+    if evidence and evidence not in value.evidence:
+        value.evidence = "; ".join(part for part in (value.evidence, evidence) if part)
+    value.confirmed = value.confirmed and confirmed
+
+
+def _corpus_evidence(evidence: dict, corpus_name: str, raw: str) -> str:
+    """The corpus's pointer for one cell: a string for approach and headline result, a map by the raw
+    (lower-cased) term for techniques."""
+    pointer = evidence.get(corpus_name)
+    if isinstance(pointer, dict):
+        pointer = pointer.get(str(raw).lower()) or pointer.get(str(raw))
+    return " ".join(str(pointer).split()) if isinstance(pointer, str) else ""

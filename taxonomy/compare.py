@@ -1,7 +1,8 @@
 """Side-by-side comparison of solution approaches: papers as rows, dimensions as columns.
 
 One matrix, rendered as JSON, CSV, Markdown and LaTeX with the same cells. A dimension with no
-value for any selected paper is left out; a missing cell is None, never invented.
+value for any selected paper is left out; a missing cell is None, never invented. After the
+dimensions come the evaluation facts (taxonomy.evaluation_cells), in cells of the same shape.
 """
 
 import csv
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from lib.latex import text_to_latex
 from papers.models import Paper
+from taxonomy.evaluation_cells import EVALUATION_COLUMNS, evaluation_cells, shared_baselines
 from taxonomy.models import Dimension
 from taxonomy.selectors import prefetch_for_comparison
 
@@ -22,9 +24,13 @@ class Comparison:
     papers: list[Paper]
 
     def as_dict(self) -> dict:
+        rows = [self._row(paper) for paper in self.papers]
+        used = {slug for row in rows for slug, cell in row["cells"].items() if cell}
+        evaluation = [column for column in EVALUATION_COLUMNS if column["slug"] in used]
         return {
-            "columns": [{"slug": d.slug, "name": d.name, "kind": d.kind} for d in self.columns],
-            "rows": [self._row(paper) for paper in self.papers],
+            "columns": [{"slug": d.slug, "name": d.name, "kind": d.kind} for d in self.columns] + evaluation,
+            "rows": [{**row, "cells": _only(row["cells"], self.columns, evaluation)} for row in rows],
+            "shared_baselines": shared_baselines(self.papers),
         }
 
     def _row(self, paper: Paper) -> dict:
@@ -49,8 +55,12 @@ class Comparison:
             "categories": [
                 {"slug": p.category.slug, "name": p.category.name, "note": p.note} for p in paper.placements.all()
             ],
-            "cells": {d.slug: by_dimension.get(d.pk) for d in self.columns},
+            "cells": {d.slug: by_dimension.get(d.pk) for d in self.columns} | evaluation_cells(paper, self.papers),
         }
+
+
+def _only(cells: dict, columns: list[Dimension], evaluation: list[dict]) -> dict:
+    return {slug: cells.get(slug) for slug in [d.slug for d in columns] + [c["slug"] for c in evaluation]}
 
 
 def compare_papers(papers: list[Paper]) -> Comparison:

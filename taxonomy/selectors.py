@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefet
 
 from lib.cache import catalogue_generation, get_or_compute
 from papers.models import Paper
-from taxonomy.models import Dimension, DimensionValue, Placement
+from taxonomy.models import Baseline, Dimension, DimensionValue, Placement, Result, Setup, SetupGpu
 from taxonomy.services import category_tree
 
 FACET_DIMENSIONS = ("technique", "workload")
@@ -32,15 +32,26 @@ def papers_for_listing() -> QuerySet:
     return Paper.objects.public().with_authors().prefetch_related(_placements())
 
 
+def _evaluation() -> list:
+    """A paper's evaluation facts: setups with their GPU rows and types, results, baselines, models."""
+    gpus = SetupGpu.objects.select_related("gpu_type")
+    return [
+        Prefetch("setups", queryset=Setup.objects.prefetch_related(Prefetch("gpus", queryset=gpus))),
+        Prefetch("results", queryset=Result.objects.select_related("baseline_paper")),
+        Prefetch("baselines", queryset=Baseline.objects.select_related("baseline_paper")),
+        "evaluated_models",
+    ]
+
+
 def papers_for_detail(*, include_hidden: bool = False) -> QuerySet:
     """Papers with everything a paper's page shows; `include_hidden` for staff (candidates, rejected)."""
     papers = Paper.objects.all() if include_hidden else Paper.objects.public()
-    return papers.with_authors().prefetch_related(_placements(), _values())
+    return papers.with_authors().select_related("evaluation").prefetch_related(_placements(), _values(), *_evaluation())
 
 
 def prefetch_for_comparison(papers: list[Paper]) -> None:
-    """Placements and comparison values of papers already in hand (two queries, whatever their number)."""
-    prefetch_related_objects(papers, _values(), _placements())
+    """Placements, comparison values and evaluation facts of papers in hand (a fixed number of queries)."""
+    prefetch_related_objects(papers, _values(), _placements(), "evaluation", *_evaluation())
 
 
 def term_dimensions() -> dict[str, Dimension]:

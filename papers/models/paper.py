@@ -127,6 +127,9 @@ class Paper(models.Model):
     field_sources = models.JSONField(default=dict, blank=True)
     # Field names whose value could not be confirmed in a source; never exported as fact.
     unconfirmed_fields = models.JSONField(default=list, blank=True)
+    # Where the catalogue's facts about this paper were read (URLs, or a short description of a source).
+    sources = models.JSONField(default=list, blank=True, help_text="Where these facts come from: URLs or notes.")
+    curator_notes = models.TextField(blank=True, help_text="What curators found while checking the facts.")
     month = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-12, when the source gives it.")
     # What arXiv says about its version of the work; the published version may differ (title, authors).
     arxiv_title = models.CharField("arXiv title", max_length=500, blank=True)
@@ -276,6 +279,7 @@ class Authorship(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField(help_text="1 for the first author.")
+    confirmed = models.BooleanField(default=True, help_text="False when no source read could confirm this name.")
 
     class Meta:
         ordering = ["paper", "position"]

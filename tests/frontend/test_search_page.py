@@ -100,14 +100,15 @@ def test_an_overlong_query_is_an_error_not_a_crash(client, seed):
 
 
 def test_pages_of_twenty_with_links(client, catalogue):
+    total = Paper.objects.public().count()
     first = page(client, "/")
-    assert len(paper_keys(first)) == 20 and "53 papers" in first
+    assert len(paper_keys(first)) == 20 and f"{total} papers" in first
     assert '<a href="/?page=2" rel="next">' in first
     second = page(client, "/?page=2")
     assert '<ol class="paper-list" start="21">' in second
     assert set(paper_keys(first)).isdisjoint(paper_keys(second))
     last = page(client, "/?page=99")  # past the end: the last page
-    assert len(paper_keys(last)) == 13
+    assert len(paper_keys(last)) == total % 20 or 20
 
 
 def test_each_result_can_be_added_to_the_comparison(client, seed):

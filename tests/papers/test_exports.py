@@ -83,9 +83,15 @@ def test_names_corporate_authors_and_unicode(db):
 
 
 def test_unconfirmed_fields_are_left_out(seed):
+    Paper.objects.filter(citation_key="liu2023heterps").update(unconfirmed_fields=["volume", "pages"])
     heterps = entry("liu2023heterps")
     assert "volume" not in heterps.fields and "pages" not in heterps.fields
     assert heterps.fields["doi"] == "10.1016/j.future.2023.05.032"
+
+
+def test_confirmed_volume_and_pages_are_kept(seed):
+    heterps = entry("liu2023heterps")  # the corpus confirmed them in its second version
+    assert (heterps.fields["volume"], heterps.fields["pages"]) == ("148", "106--117")
 
 
 def test_abstract_only_when_asked(db):

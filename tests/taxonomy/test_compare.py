@@ -31,8 +31,8 @@ def test_rows_follow_the_order_asked_and_carry_category_notes(api, seed):
 
 
 def test_missing_cells_are_null_and_empty_columns_left_out(api, seed):
-    # Evaluated hardware: the abstracts of Oobleck and AMP name no GPUs.
-    data = comparison(api, "papers=jang2023oobleck,li2022amp")
+    # Evaluated hardware: the abstracts of Oobleck and HetPipe name no GPUs.
+    data = comparison(api, "papers=jang2023oobleck,park2020hetpipe")
     slugs = [c["slug"] for c in data["columns"]]
     assert "evaluated-hardware" not in slugs and "technique" in slugs
     data = comparison(api, "papers=jang2023oobleck,xu2024hethub")
@@ -65,5 +65,5 @@ def test_bad_selections_are_400(api, seed, query):
 
 
 def test_compare_query_count_does_not_grow(api, seed, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(12):  # 6 of them the evaluation facts
         comparison(api, "category=inter-pipeline")
