@@ -279,7 +279,10 @@ class Authorship(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
     position = models.PositiveSmallIntegerField(help_text="1 for the first author.")
-    confirmed = models.BooleanField(default=True, help_text="False when no source read could confirm this name.")
+    # db_default: imports COPY authorships without naming this column.
+    confirmed = models.BooleanField(
+        default=True, db_default=True, help_text="False when no source read could confirm this name."
+    )
 
     class Meta:
         ordering = ["paper", "position"]
