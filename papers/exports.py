@@ -1,6 +1,6 @@
 """Papers -> BibTeX text, as DBLP or Google Scholar would give it, valid for classic `bibtex`.
 
-One function serves the API, the admin, the command and the pages. Pass papers prefetched with
+One function serves the API, the admin, the command and the pages; the LaTeX is lib.latex's. Pass papers prefetched with
 `Paper.objects.with_authors()`: formatting runs no queries.
 
 - Keys are Paper.citation_key; entry types and fields follow the standard styles (plain.bst): an entry
@@ -15,8 +15,8 @@ One function serves the API, the admin, the command and the pages. Pass papers p
 import re
 from collections.abc import Iterable
 
-from pylatexenc.latexencode import UnicodeToLatexEncoder
-
+from lib.latex import bibtex_name, protect_title
+from lib.latex import text_to_latex as latex_escape
 from papers.ingestion.bibtex import MONTH_MACROS, VENUE_FIELD
 from papers.models import Paper
 
@@ -34,64 +34,6 @@ _REQUIRED = {
     "misc": (),
 }
 _GENERIC_ARXIV_VENUES = {"", "arxiv", "arxiv preprint", "corr"}
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",  # not \{ : BibTeX counts that brace and finds the value unbalanced
-    "}": r"\textbraceright{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-_MATH_RE = re.compile(r"(\$[^$]+\$)")
-_encoder = UnicodeToLatexEncoder(
-    non_ascii_only=True,
-    replacement_latex_protection="braces-all",
-    unknown_char_policy="keep",
-    unknown_char_warning=False,
-)
-
-
-def latex_escape(text: str) -> str:
-    """Plain text -> BibTeX/LaTeX: specials escaped, non-ASCII as accent commands; $math$ kept as it is."""
-    parts = _MATH_RE.split(text)
-    out = []
-    for n, part in enumerate(parts):
-        if n % 2:  # a $...$ span: written by LaTeX users, kept verbatim
-            out.append(part)
-        else:
-            out.append(_encoder.unicode_to_latex(_SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], part)))
-    return "".join(out)
-
-
-def protect_title(text: str) -> str:
-    """Escape a title and brace words with capitals after their first letter ({HetPipe}, {GPU}, {Max-Flow})."""
-    out = []
-    for n, part in enumerate(_MATH_RE.split(text)):
-        out.append(part if n % 2 else " ".join(_protect_word(word) for word in part.split(" ")))
-    return "".join(out)
-
-
-def _protect_word(word: str) -> str:
-    escaped = latex_escape(word)
-    letters = re.sub(r"[^A-Za-z]", "", word)
-    if len(letters) > 1 and any(c.isupper() for c in letters[1:]):
-        return "{" + escaped + "}"
-    return escaped
-
-
-def bibtex_name(family: str, given: str) -> str:
-    """ "Family, Given", LaTeX-escaped; a one-part corporate name braced so BibTeX doesn't split it."""
-    family_tex, given_tex = latex_escape(family), latex_escape(given)
-    if " and " in f" {family} " or " and " in f" {given} ":
-        family_tex = "{" + family_tex + "}"
-    if not given:
-        return "{" + family_tex + "}" if (" " in family or "," in family) else family_tex
-    return f"{family_tex}, {given_tex}"
 
 
 def _fields(paper: Paper, prefer: str, include_abstract: bool) -> tuple[str, list[tuple[str, str]]]:
