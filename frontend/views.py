@@ -190,6 +190,7 @@ def _compare_page(request, keys: list[str], errors: list[str] | None = None):
         "table": comparison_side_by_side(
             comparison, papers, remove_url=lambda key: _compare_url([k for k in keys if k != key])
         ),
+        "shared_baselines": comparison["shared_baselines"],
         "errors": errors,
         "exports": [
             ("CSV", f"{base}{sep}format=csv"),

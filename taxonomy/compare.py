@@ -83,7 +83,8 @@ def cell_text(cell: list[dict] | None) -> str | None:
         label = value["term_name"] or value["text"]
         if value["term_name"] and value["text"]:
             label = f"{label} ({value['text']})"
-        marks = [m for m in (value["evidence"], "" if value["confirmed"] else "unconfirmed") if m]
+        flags = ("shared" if value.get("shared") else "", "" if value["confirmed"] else "unconfirmed")
+        marks = [m for m in (value["evidence"], *flags) if m]
         parts.append(f"{label} [{', '.join(marks)}]" if marks else label)
     return "; ".join(parts)
 

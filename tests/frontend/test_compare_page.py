@@ -68,3 +68,11 @@ def test_an_unmatched_addition_is_reported(client, seed):
 def test_empty_comparison_says_how_to_add(client, seed):
     html = client.get("/compare/").content.decode()
     assert "No papers selected yet" in html and '<label for="add">Add a paper</label>' in html
+
+
+def test_the_page_shows_evaluation_rows_and_points_out_shared_baselines(client, catalogue):
+    html = client.get("/compare/?papers=jiang2025hexgen2,mo2025hetis").content.decode()
+    assert '<th scope="row">GPU setups</th>' in html and '<th scope="row">Results</th>' in html
+    baselines = html[html.index('<th scope="row">Baselines</th>') : html.index('<th scope="row">Results</th>')]
+    assert baselines.count('<a href="/papers/jiang2024hexgen/">HexGen</a> <span class="badge"') == 2
+    assert "Shared baselines:</strong> HexGen" in html
