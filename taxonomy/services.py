@@ -9,7 +9,17 @@ from django.db.models import Count, Q
 from lib.cache import catalogue_generation, get_or_compute
 from papers.ingestion import accept_candidates
 from papers.models import Paper
-from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
+from taxonomy.models import (
+    Baseline,
+    Category,
+    ChangeRecord,
+    DimensionValue,
+    EvaluatedModel,
+    Placement,
+    Result,
+    Setup,
+    SetupGpu,
+)
 
 
 @dataclass
@@ -78,35 +88,101 @@ def find_node(roots: list[CategoryNode], slug: str) -> CategoryNode | None:
 
 
 # --- Writes with history --------------------------------------------------------------------------------------
-# Every change of a placement or a comparison value goes through these, so it is recorded once,
-# whichever door (API, admin) it came through.
+# Every change of a placement, a comparison value or an evaluation fact goes through these, so it is recorded
+# once, whichever door (API, admin) it came through.
+
+Recorded = Placement | DimensionValue | Setup | SetupGpu | Result | Baseline | EvaluatedModel
+
+_KINDS = {
+    Placement: ChangeRecord.Kind.PLACEMENT,
+    DimensionValue: ChangeRecord.Kind.VALUE,
+    Setup: ChangeRecord.Kind.SETUP,
+    SetupGpu: ChangeRecord.Kind.SETUP_GPU,
+    Result: ChangeRecord.Kind.RESULT,
+    Baseline: ChangeRecord.Kind.BASELINE,
+    EvaluatedModel: ChangeRecord.Kind.MODEL,
+}
+# The models whose writes doors route through save_with_history / delete_with_history.
+RECORDED_MODELS = tuple(_KINDS)
 
 
-def _snapshot(instance: Placement | DimensionValue) -> dict:
+def _number(value) -> str | None:
+    # "2.300" read back and "2.3" typed in are one value: an unchanged result records nothing.
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _key(paper: Paper | None) -> str | None:
+    return paper.citation_key if paper is not None else None
+
+
+def _paper_of(instance: Recorded) -> Paper:
+    return instance.setup.paper if isinstance(instance, SetupGpu) else instance.paper
+
+
+def _snapshot(instance: Recorded) -> dict:
+    paper = {"paper": _paper_of(instance).citation_key}
     if isinstance(instance, Placement):
-        return {"paper": instance.paper.citation_key, "category": instance.category.slug, "note": instance.note}
-    return {
-        "paper": instance.paper.citation_key,
-        "dimension": instance.dimension.slug,
-        "term": instance.term.slug if instance.term_id else None,
-        "text": instance.text,
-        "evidence": instance.evidence,
-        "confirmed": instance.confirmed,
-        "position": instance.position,
-    }
+        return {
+            **paper,
+            "category": instance.category.slug,
+            "note": instance.note,
+            "source": instance.source,
+            "seed_position": instance.seed_position,
+            "evidence": instance.evidence,
+            "confirmed": instance.confirmed,
+        }
+    if isinstance(instance, DimensionValue):
+        return {
+            **paper,
+            "dimension": instance.dimension.slug,
+            "term": instance.term.slug if instance.term_id else None,
+            "text": instance.text,
+            "evidence": instance.evidence,
+            "confirmed": instance.confirmed,
+            "position": instance.position,
+        }
+    if isinstance(instance, Setup):
+        fields = ["position", "nodes", "interconnect", "simulated", "evidence", "confirmed"]
+        return {**paper, **{name: getattr(instance, name) for name in fields}}
+    if isinstance(instance, SetupGpu):
+        return {
+            **paper,
+            "setup": instance.setup_id,
+            "gpu_type": instance.gpu_type.name if instance.gpu_type_id else None,
+            **{name: getattr(instance, name) for name in ["type_text", "count", "confirmed", "position"]},
+        }
+    if isinstance(instance, Result):
+        fields = ["position", "metric", "value_text", "unit", "kind", "versus", "setup_text", "evidence", "confirmed"]
+        return {
+            **paper,
+            **{name: getattr(instance, name) for name in fields},
+            "value": _number(instance.value),
+            "value_max": _number(instance.value_max),
+            "baseline_paper": _key(instance.baseline_paper),
+        }
+    if isinstance(instance, Baseline):
+        return {
+            **paper,
+            "name": instance.name,
+            "baseline_paper": _key(instance.baseline_paper),
+            "position": instance.position,
+            "confirmed": instance.confirmed,
+        }
+    return {**paper, "name": instance.name, "position": instance.position, "confirmed": instance.confirmed}
 
 
-def _kind(instance) -> str:
-    return ChangeRecord.Kind.PLACEMENT if isinstance(instance, Placement) else ChangeRecord.Kind.VALUE
+def _kind(instance: Recorded) -> str:
+    return _KINDS[type(instance)]
 
 
-def _record(*, user, instance, action: str, before: dict | None, after: dict | None) -> ChangeRecord:
+def _record(*, user, instance: Recorded, action: str, before: dict | None, after: dict | None) -> ChangeRecord:
     user = user if user is not None and user.is_authenticated else None
+    paper = _paper_of(instance)
     return ChangeRecord.objects.create(
         user=user,
         username=user.get_username() if user else "",
-        paper=instance.paper,
-        citation_key=instance.paper.citation_key,
+        paper=paper,
+        citation_key=paper.citation_key,
         kind=_kind(instance),
         action=action,
         object_id=instance.pk,
@@ -116,8 +192,8 @@ def _record(*, user, instance, action: str, before: dict | None, after: dict | N
 
 
 @transaction.atomic
-def save_with_history(*, user, instance: Placement | DimensionValue) -> ChangeRecord | None:
-    """Validate and save a placement or value, recording before/after; None when nothing changed."""
+def save_with_history(*, user, instance: Recorded) -> ChangeRecord | None:
+    """Validate and save a recorded fact, recording before/after; None when nothing changed."""
     before = None
     if instance.pk:
         stored = type(instance).objects.filter(pk=instance.pk).first()
@@ -132,7 +208,11 @@ def save_with_history(*, user, instance: Placement | DimensionValue) -> ChangeRe
 
 
 @transaction.atomic
-def delete_with_history(*, user, instance: Placement | DimensionValue) -> ChangeRecord:
+def delete_with_history(*, user, instance: Recorded) -> ChangeRecord:
+    """Delete a recorded fact. A setup's GPU rows go first, each recorded, so the history shows what it took."""
+    if isinstance(instance, Setup):
+        for gpu in instance.gpus.select_related("gpu_type", "setup__paper"):
+            delete_with_history(user=user, instance=gpu)
     before, object_id = _snapshot(instance), instance.pk
     instance.delete()
     instance.pk = object_id
