@@ -1,4 +1,5 @@
 import pytest
+from django import forms
 
 from papers.models import Paper
 from taxonomy.models import Placement
@@ -16,6 +17,11 @@ ADMIN_PAGES = [
     "/admin/taxonomy/category/",
     "/admin/taxonomy/dimension/",
     "/admin/taxonomy/term/",
+    "/admin/taxonomy/gputype/",
+    "/admin/taxonomy/gputype/?q=a100",
+    "/admin/taxonomy/setup/",
+    "/admin/taxonomy/setup/?q=hetpipe",
+    "/admin/papers/paper/data-gaps/",
 ]
 
 
@@ -43,6 +49,16 @@ def test_paper_change_page_shows_ordered_authors_and_placements(staff_client, se
     assert "§7 partitions layers" in page
 
 
+def test_every_seed_paper_and_setup_has_a_change_page(staff_client, seed):
+    from taxonomy.models import GpuType, Setup
+
+    objects = [*Paper.objects.all(), *Setup.objects.all(), *GpuType.objects.all()[:3]]
+    assert Setup.objects.exists()
+    for obj in objects:
+        url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+        assert staff_client.get(url).status_code == 200, url
+
+
 def test_category_list_shows_the_tree_with_counts(staff_client, seed):
     page = staff_client.get("/admin/taxonomy/category/").content.decode()
     assert (
@@ -52,18 +68,29 @@ def test_category_list_shows_the_tree_with_counts(staff_client, seed):
     )
 
 
+def posted_value(bound_field):
+    """What a browser posts for a field as rendered: None when it posts nothing (an unticked checkbox)."""
+    value = bound_field.value()
+    if isinstance(bound_field.field, forms.NullBooleanField):  # a select of unknown / yes / no
+        return {True: "true", False: "false"}.get(value, "unknown")
+    if isinstance(bound_field.field, forms.BooleanField):
+        return "on" if value else None
+    return "" if value is None else value
+
+
 def change_form_data(page) -> dict:
     """What the admin change page would post back unchanged: the form and every inline, as rendered."""
     form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = {name: posted_value(form[name]) for name in form.fields}
+    data = {name: value for name, value in data.items() if value is not None}
     data["_save"] = "Save"
     for formset in (inline.formset for inline in page.context["inline_admin_formsets"]):
         data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
         data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
         for i, inline_form in enumerate(formset.forms):
             for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None and value is not False:
+                value = posted_value(inline_form[name])
+                if value is not None:
                     data[f"{formset.prefix}-{i}-{name}"] = value
     return data
 

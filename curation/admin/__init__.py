@@ -1,3 +1,3 @@
 """The Django admin over both cores, one module per area; importing them registers every ModelAdmin."""
 
-from curation.admin import accounts, ingest, papers, taxonomy  # noqa: F401
+from curation.admin import accounts, evaluation, ingest, papers, taxonomy  # noqa: F401

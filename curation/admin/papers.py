@@ -1,14 +1,18 @@
-"""The admin of papers and their authors, with the paper's placements and comparison values inline."""
+"""The admin of papers and their authors, with the paper's placements, comparison values and evaluation facts
+inline, and the curators' to-do pages (ingestion health, data gaps)."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from curation.admin.evaluation import PAPER_EVALUATION_INLINES
+from curation.admin.history import FewQueriesInlineMixin, RecordedInlinesMixin
 from curation.admin.ingest import ArxivIdsForm, BibtexImportForm, queue_and_show
 from papers import ingestion, tasks
 from papers.models import Author, Authorship, Paper, Source
+from taxonomy.gaps import data_gaps
 from taxonomy.models import DimensionValue, Placement
-from taxonomy.services import delete_paper_with_history, delete_with_history, save_with_history
+from taxonomy.services import delete_paper_with_history
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -17,23 +21,34 @@ class AuthorshipInline(admin.TabularInline):
     ordering = ["position"]
     autocomplete_fields = ["author"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
-class PlacementInline(admin.TabularInline):
+
+class PlacementInline(FewQueriesInlineMixin, admin.TabularInline):
     model = Placement
     extra = 0
-    fields = ["category", "note"]
+    # seed_position is a form field so the form checks it against source (only seed placements have one).
+    fields = ["category", "note", "source", "seed_position", "evidence", "confirmed"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("paper", "category")
 
 
-class DimensionValueInline(admin.TabularInline):
+class DimensionValueInline(FewQueriesInlineMixin, admin.TabularInline):
     model = DimensionValue
     extra = 0
     fields = ["dimension", "term", "text", "evidence", "confirmed", "position"]
     autocomplete_fields = ["term"]
+    label_related = {"term": ["dimension"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("paper", "dimension", "term__dimension")
 
 
 # --- papers -------------------------------------------------------------------------------------------------
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(RecordedInlinesMixin, admin.ModelAdmin):
     list_display = ["citation_key", "title", "year", "venue_short", "doi", "arxiv_id", "status", "needs_review"]
     list_filter = ["status", "needs_review", "placements__category", "year", "venue_short"]
     search_fields = [
@@ -45,7 +60,7 @@ class PaperAdmin(admin.ModelAdmin):
         "arxiv_id",
     ]
     readonly_fields = ["field_sources", "created_at", "updated_at"]
-    inlines = [AuthorshipInline, PlacementInline, DimensionValueInline]
+    inlines = [AuthorshipInline, PlacementInline, DimensionValueInline, *PAPER_EVALUATION_INLINES]
     actions = ["refresh_from_arxiv", "clear_review_flag"]
     change_list_template = "admin/papers/paper/change_list.html"
     fieldsets = [
@@ -101,16 +116,6 @@ class PaperAdmin(admin.ModelAdmin):
         for paper in queryset:
             delete_paper_with_history(user=request.user, paper=paper)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model not in (Placement, DimensionValue):
-            return super().save_formset(request, form, formset, change)
-        # Placements and comparison values go through the recorded writes: /api/changes/ shows them.
-        instances = formset.save(commit=False)
-        for instance in formset.deleted_objects:
-            delete_with_history(user=request.user, instance=instance)
-        for instance in instances:
-            save_with_history(user=request.user, instance=instance)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # An edited author list is the curator's too.
@@ -125,6 +130,7 @@ class PaperAdmin(admin.ModelAdmin):
             path("import-bibtex/", view(self.import_bibtex_view), name="papers_import_bibtex"),
             path("add-arxiv/", view(self.add_arxiv_view), name="papers_add_arxiv"),
             path("ingestion-health/", view(self.health_view), name="papers_ingestion_health"),
+            path("data-gaps/", view(self.data_gaps_view), name="papers_data_gaps"),
             *super().get_urls(),
         ]
 
@@ -152,6 +158,9 @@ class PaperAdmin(admin.ModelAdmin):
         return self._page(
             request, "admin/papers/ingestion_health.html", "Ingestion health", **ingestion.ingestion_health()
         )
+
+    def data_gaps_view(self, request):
+        return self._page(request, "admin/papers/data_gaps.html", "Data gaps", gaps=data_gaps())
 
     @admin.action(description="Refresh from arXiv")
     def refresh_from_arxiv(self, request, queryset):

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from papers.models import Paper
 from taxonomy.catalogue import load_catalogue
 from taxonomy.checks import check_catalogue, loose_section_pointers, normalize_section_pointers
-from taxonomy.models import Dimension, DimensionValue, Term
+from taxonomy.models import Category, Dimension, DimensionValue, Placement, SetupGpu, Term
 from tests.factories import make_category, make_paper, place
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,19 @@ def problems_of(paper=None) -> list[str]:
     return [p for p in problems if paper is None or paper.citation_key in p]
 
 
+def papers_in_subtree(category: Category) -> int:
+    """Public papers placed in the category or below it, each once (the seed's and the curated additions)."""
+    placed = Placement.objects.filter(category__in=category.subtree_ids(), paper__status=Paper.Status.PUBLIC)
+    return placed.values("paper").distinct().count()
+
+
+def depth_of(category: Category) -> int:
+    depth = 0
+    while category.parent_id:
+        category, depth = category.parent, depth + 1
+    return depth
+
+
 def test_it_exits_zero_and_prints_the_counts_of_the_full_catalogue(db):
     load_catalogue()
     output, error = run_check()
@@ -54,9 +67,26 @@ def test_it_exits_zero_and_prints_the_counts_of_the_full_catalogue(db):
     ilp_papers = Paper.objects.filter(dimension_values__term__slug="ilp").count()
     training = Paper.objects.filter(dimension_values__term__slug="training").count()
     assert f"Papers: {Paper.objects.count()}" in output
-    assert "  intra-pipeline: 2  (Intra-pipeline heterogeneity)" in output
+    categories = Category.objects.all()
+    assert categories.count() > 1
+    for category in categories:
+        assert (
+            f"  {'  ' * depth_of(category)}{category.slug}: {papers_in_subtree(category)}  ({category.name})" in output
+        )
     assert f"  training: {training}" in output and f"  ilp: {ilp_papers}" in output
+    without_setups = Paper.objects.public().filter(setups__isnull=True).count()
+    assert without_setups and f"  Papers without any setup: {without_setups}" in output
+    unknown = SetupGpu.objects.filter(gpu_type__isnull=True).count()
+    assert f"  GPU rows of a type the catalogue does not know: {unknown}" in output
+    assert "    xu2024hethub: setup 1: 'AMD GPU (model not named)'" in output
     assert output.rstrip().endswith("No problems found.")
+
+
+def test_gaps_alone_do_not_fail_the_check(db):
+    paper = make_complete_paper()  # complete, but with no setup: a gap, not a problem
+    output, error = run_check()
+    assert error is None and output.rstrip().endswith("No problems found.")
+    assert f"    {paper.citation_key}: no setup" in output
 
 
 def test_it_exits_non_zero_and_lists_the_problems_when_there_are_some(db):

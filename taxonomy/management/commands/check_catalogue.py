@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from taxonomy.checks import check_catalogue
+from taxonomy.gaps import data_gaps
 
 
 class Command(BaseCommand):
     help = (
-        "Print the catalogue's counts (papers, per category, per workload, per technique) and its "
-        "data-quality problems; exit non-zero when there are problems."
+        "Print the catalogue's counts (papers, per category, per workload, per technique), its data gaps (the "
+        "curators' to-do list) and its data-quality problems; exit non-zero when there are problems (gaps are "
+        "not problems)."
     )
 
     def handle(self, *args, **options):
@@ -19,6 +21,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Per {dimension}:")
             for slug, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
                 self.stdout.write(f"  {slug}: {count}")
+        self.write_gaps()
         if report.ok:
             self.stdout.write("No problems found.")
             return
@@ -26,3 +29,17 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stdout.write(f"  {problem}")
         raise CommandError(f"{len(report.problems)} data-quality problem(s) in the catalogue.")
+
+    def write_gaps(self):
+        gaps = data_gaps()
+        self.stdout.write(f"Data gaps ({gaps.total}; a to-do list, not problems):")
+        for section in gaps.sections:
+            self.stdout.write(f"  {section.title}: {section.count}")
+            if section.count:
+                self.stdout.write(f"    to do: {section.todo}")
+            for what, count in section.breakdown:
+                self.stdout.write(f"    {what}: {count}")
+            for item in section.items:
+                self.stdout.write(f"    {item.citation_key or item.label}: {item.detail}")
+            if section.items and section.sampled:
+                self.stdout.write(f"    ... and {section.count - len(section.items)} more")
