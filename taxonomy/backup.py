@@ -67,16 +67,17 @@ def _fields(model) -> list[str]:
 
 
 def _ordered(model):
-    # Categories: parents first, so a self-reference always points at a row already inserted.
-    if model is Category:
+    # Categories and term families refer to their parents: parents first, so every self-reference points at
+    # a row already inserted.
+    if model in (Category, Term):
         by_parent: dict = {}
-        for category in Category.objects.order_by("pk"):
-            by_parent.setdefault(category.parent_id, []).append(category)
+        for row in model.objects.order_by("pk"):
+            by_parent.setdefault(row.parent_id, []).append(row)
         ordered, stack = [], list(reversed(by_parent.get(None, [])))
         while stack:
-            category = stack.pop()
-            ordered.append(category)
-            stack.extend(reversed(by_parent.get(category.pk, [])))
+            row = stack.pop()
+            ordered.append(row)
+            stack.extend(reversed(by_parent.get(row.pk, [])))
         return ordered
     return model.objects.order_by("pk")
 

@@ -19,7 +19,9 @@ from papers.services import create_paper
 from papers.signals import announce_catalogue_change
 from taxonomy.checks import normalize_section_pointers
 from taxonomy.facts import FactsReport, GpuLookup, link_baselines, load_evaluation, load_gpu_types, trailing_unconfirmed
-from taxonomy.models import Category, Dimension, DimensionValue, Placement, Term
+from taxonomy.heterogeneity import refine_other
+from taxonomy.models import Category, Dimension, DimensionValue, Placement
+from taxonomy.vocabulary import CatalogueError, TermLookup, load_dimensions
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 CORPUS_PATH = FIXTURES_DIR / "corpus.yaml"
@@ -40,10 +42,6 @@ _DIMENSION_FIELDS = {
     "approach": "approach",
     "headline_result": "headline-result",
 }
-
-
-class CatalogueError(ValueError):
-    pass
 
 
 @dataclass
@@ -94,7 +92,7 @@ def load_catalogue(
     that the corpus itself places in categories) with their papers' facts."""
     report = LoadReport()
     corpus = {entry["key"]: entry for entry in read_yaml(corpus_path)["papers"]}
-    term_lookup = _load_dimensions(read_yaml(dimensions_path)["dimensions"])
+    term_lookup = load_dimensions(read_yaml(dimensions_path)["dimensions"])
     if gpus_path.exists():
         report.gpu_types_created = load_gpu_types(read_yaml(gpus_path).get("gpus") or [])
     loader = _PaperLoader(term_lookup, GpuLookup(), report)
@@ -117,50 +115,6 @@ def load_catalogue(
     report.baselines_linked = link_baselines()
     announce_catalogue_change()  # cached responses are stale once this commits
     return report
-
-
-class _TermLookup:
-    """Maps raw corpus spellings onto controlled terms of one dimension."""
-
-    def __init__(self):
-        self.dimensions: dict[str, Dimension] = {}
-        self.by_key: dict[tuple[str, str], Term] = {}
-
-    def add(self, term: Term, spellings):
-        for spelling in spellings:
-            self.by_key[(term.dimension.slug, normalize_title(spelling))] = term
-
-    def find(self, dimension_slug: str, raw: str) -> Term:
-        term = self.by_key.get((dimension_slug, normalize_title(raw)))
-        if term is None and " (" in raw:
-            # "DP (FSDP)": the term before the qualifier.
-            term = self.by_key.get((dimension_slug, normalize_title(raw.split(" (", 1)[0])))
-        if term is None:
-            raise CatalogueError(f"No {dimension_slug} term for {raw!r}: add it or an alias to dimensions.yaml")
-        return term
-
-
-def _load_dimensions(definitions) -> _TermLookup:
-    lookup = _TermLookup()
-    for order, definition in enumerate(definitions):
-        dimension, _ = Dimension.objects.get_or_create(
-            slug=definition["slug"],
-            defaults={
-                "name": definition["name"],
-                "kind": definition.get("kind", Dimension.Kind.TERMS),
-                "description": definition.get("description", ""),
-                "sort_order": order,
-            },
-        )
-        lookup.dimensions[dimension.slug] = dimension
-        for spec in definition.get("terms", []):
-            term, _ = Term.objects.get_or_create(
-                dimension=dimension,
-                slug=spec["slug"],
-                defaults={"name": spec["name"], "description": spec.get("description", "")},
-            )
-            lookup.add(term, [term.slug, term.name, *spec.get("aliases", [])])
-    return lookup
 
 
 def _load_categories(specs, report: LoadReport, parent=None) -> dict[str, Category]:
@@ -188,7 +142,7 @@ class _PaperLoader:
     """Creates one paper with its placements, comparison values and evaluation facts; a paper already in the
     database is left as it is (a curator may have edited it)."""
 
-    def __init__(self, terms: _TermLookup, gpus: GpuLookup, report: LoadReport):
+    def __init__(self, terms: TermLookup, gpus: GpuLookup, report: LoadReport):
         self.terms, self.gpus, self.report = terms, gpus, report
         self.seed_positions: dict[str, int] = {}  # category slug -> next position in the seed's order
 
@@ -201,6 +155,7 @@ class _PaperLoader:
         self._placements(paper, facts, curation, categories, source)
         self._values(paper, facts, curation)
         load_evaluation(paper, facts, self.gpus, self.report.facts)
+        refine_other(paper)  # the catch-all "other" becomes what the facts just loaded show
 
     def _paper(self, facts: dict, curation: dict) -> Paper:
         fields, unconfirmed = {}, []

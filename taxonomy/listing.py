@@ -8,7 +8,7 @@ from lib.params import parse_bool
 from papers.models import Authorship, Paper
 from papers.search import SearchQueryError
 from taxonomy.models import Category
-from taxonomy.selectors import filter_by_terms, term_dimensions
+from taxonomy.selectors import filter_by_terms, resolve_terms, term_dimensions
 
 
 class InvalidQuery(ValueError):
@@ -74,12 +74,11 @@ class PaperFilter(django_filters.FilterSet):
             raw = self.data.get(name)
             if not raw:
                 continue
-            slugs = [slug.strip() for slug in raw.split(",") if slug.strip()]
-            known = set(dimension.terms.values_list("slug", flat=True))
-            unknown = [slug for slug in slugs if slug not in known]
+            ids, unknown = resolve_terms(dimension, [slug.strip() for slug in raw.split(",") if slug.strip()])
             if unknown:
                 raise InvalidQuery({name: [f"Unknown {name} term(s): {', '.join(unknown)}."]})
-            queryset = filter_by_terms(queryset, dimension, slugs)
+            if ids:
+                queryset = filter_by_terms(queryset, ids)
         return queryset
 
     def filter_q(self, queryset, name, value):

@@ -59,10 +59,37 @@ def term_dimensions() -> dict[str, Dimension]:
     return {d.slug: d for d in Dimension.objects.filter(kind=Dimension.Kind.TERMS)}
 
 
-def filter_by_terms(queryset: QuerySet, dimension: Dimension, term_slugs: list[str]) -> QuerySet:
-    """Papers holding any of `term_slugs` in `dimension` (one indexed semi-join)."""
-    values = DimensionValue.objects.filter(paper=OuterRef("pk"), term__dimension=dimension, term__slug__in=term_slugs)
-    return queryset.filter(Exists(values))
+def resolve_terms(dimension: Dimension, slugs: list[str]) -> tuple[set[int], list[str]]:
+    """(ids of the terms `slugs` name, with their families' members; the slugs no term answers to).
+
+    A slug is a term's own or one of its former slugs, so filter URLs from before a clean-up still work."""
+    terms = list(dimension.terms.all())
+    by_slug = {term.slug: term for term in terms}
+    for term in terms:
+        for former in term.former_slugs:
+            by_slug.setdefault(former, term)
+    members: dict[int, list[int]] = {}
+    for term in terms:
+        if term.parent_id:
+            members.setdefault(term.parent_id, []).append(term.pk)
+    ids, unknown = set(), []
+    for slug in slugs:
+        term = by_slug.get(slug)
+        if term is None:
+            unknown.append(slug)
+            continue
+        stack = [term.pk]
+        while stack:
+            pk = stack.pop()
+            if pk not in ids:
+                ids.add(pk)
+                stack.extend(members.get(pk, []))
+    return ids, unknown
+
+
+def filter_by_terms(queryset: QuerySet, term_ids: set[int]) -> QuerySet:
+    """Papers holding any of the terms (one indexed semi-join)."""
+    return queryset.filter(Exists(DimensionValue.objects.filter(paper=OuterRef("pk"), term_id__in=term_ids)))
 
 
 def facet_counts(queryset: QuerySet) -> dict:

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from lib.cache import catalogue_generation, get_or_compute
-from papers.ingestion import accept_candidates
 from papers.models import Paper
+from papers.services import accept_candidates
 from taxonomy.models import (
     Baseline,
     Category,
@@ -42,10 +42,11 @@ class CategoryNode:
         return set(placed.values_list("paper_id", flat=True))
 
 
-def category_tree(papers=None) -> list[CategoryNode]:
+def category_tree(papers=None, *, source: str | None = None) -> list[CategoryNode]:
     """The whole tree, each node counting the public papers (of `papers`, if given) in its subtree once.
 
-    Two queries whatever the size of the tree or the catalogue: the counts are one aggregate.
+    With `source` ("seed": the seed list's own placements) only those placements count, and categories
+    that hold none of them are left out. Two queries whatever the size of the tree or the catalogue.
     """
     nodes = {category.pk: CategoryNode(category) for category in Category.objects.tree_order()}
     roots = []
@@ -53,22 +54,35 @@ def category_tree(papers=None) -> list[CategoryNode]:
         parent_id = node.category.parent_id
         (nodes[parent_id].children if parent_id else roots).append(node)
     if nodes:
-        if papers is None and settings.FACET_CACHE_SECONDS:
+        if papers is None and source is None and settings.FACET_CACHE_SECONDS:
             # The whole catalogue's counts (tree pages, admin): one aggregate over every placement,
             # shared for a short while or until a write commits.
             key = f"category-counts:{catalogue_generation()}:{','.join(map(str, nodes))}"
             counts = get_or_compute(key, lambda: _subtree_counts(nodes, None), settings.FACET_CACHE_SECONDS)
         else:
-            counts = _subtree_counts(nodes, papers)
+            counts = _subtree_counts(nodes, papers, source)
         for pk, node in nodes.items():
             node.paper_count = counts[f"c{pk}"]
+    if source is not None:
+        roots = _pruned(roots)
     return roots
 
 
-def _subtree_counts(nodes: dict[int, CategoryNode], papers) -> dict[str, int]:
+def _pruned(nodes: list[CategoryNode]) -> list[CategoryNode]:
+    kept = []
+    for node in nodes:
+        node.children = _pruned(node.children)
+        if node.paper_count:
+            kept.append(node)
+    return kept
+
+
+def _subtree_counts(nodes: dict[int, CategoryNode], papers, source: str | None = None) -> dict[str, int]:
     placements = Placement.objects.filter(paper__status=Paper.Status.PUBLIC)
     if papers is not None:
         placements = placements.filter(paper__in=papers)
+    if source is not None:
+        placements = placements.filter(source=source)
     return placements.aggregate(
         **{
             f"c{pk}": Count("paper", distinct=True, filter=Q(category__in=node.category_ids()))
@@ -221,9 +235,18 @@ def delete_with_history(*, user, instance: Recorded) -> ChangeRecord:
 
 @transaction.atomic
 def delete_paper_with_history(*, user, paper: Paper) -> None:
-    """Delete a paper. Its placements and values go first, each recorded, so the history shows what it took."""
-    for related in [*paper.placements.select_related("category"), *paper.dimension_values.all()]:
-        delete_with_history(user=user, instance=related)
+    """Delete a paper. Its placements, values and evaluation facts go first, each recorded (a setup records its
+    GPU rows), so the history shows what the paper took with it."""
+    related = [
+        *paper.placements.select_related("category"),
+        *paper.dimension_values.all(),
+        *paper.setups.all(),
+        *paper.results.all(),
+        *paper.baselines.all(),
+        *paper.evaluated_models.all(),
+    ]
+    for instance in related:
+        delete_with_history(user=user, instance=instance)
     paper.delete()
 
 

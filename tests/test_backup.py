@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from taxonomy.backup import MODELS, BackupError, export_catalogue, import_catalogue
 from taxonomy.catalogue import load_catalogue
-from taxonomy.models import Category, Placement
+from taxonomy.models import Category, Placement, Term
 from taxonomy.services import save_with_history
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,9 @@ def responses():
 
 def empty_catalogue():
     for model in reversed(MODELS):
-        if model is Category:
-            while Category.objects.exists():  # leaves first: parents are protected
-                Category.objects.filter(children__isnull=True).delete()
+        if model in (Category, Term):
+            while model.objects.exists():  # leaves first: parents (categories, term families) are protected
+                model.objects.filter(children__isnull=True).delete()
         model.objects.all().delete()
 
 

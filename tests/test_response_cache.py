@@ -15,8 +15,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from lib.cache import get_or_compute
-from papers.ingestion import accept_candidates, import_bibtex
+from papers.ingestion import import_bibtex
 from papers.models import Paper
+from papers.services import accept_candidates
 from taxonomy.backup import export_catalogue, import_catalogue
 from taxonomy.catalogue import SEED_PATH, load_catalogue
 from taxonomy.models import Category

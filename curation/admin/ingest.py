@@ -12,8 +12,8 @@ from django.utils.html import format_html, format_html_join
 
 from papers import tasks
 from papers.identifiers import arxiv_id_errors
-from papers.ingestion import reject_candidates
 from papers.models import ArxivQuery, CandidatePaper, IngestRun
+from papers.services import reject_candidates
 from papers.uploads import UploadRejected, read_bibtex_upload
 from taxonomy.models import Category
 from taxonomy.services import accept_candidates_into

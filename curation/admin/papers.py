@@ -8,8 +8,10 @@ from django.urls import path
 from curation.admin.evaluation import PAPER_EVALUATION_INLINES
 from curation.admin.history import FewQueriesInlineMixin, RecordedInlinesMixin
 from curation.admin.ingest import ArxivIdsForm, BibtexImportForm, queue_and_show
-from papers import ingestion, tasks
+from papers import tasks
 from papers.models import Author, Authorship, Paper, Source
+from papers.selectors import ingestion_health
+from papers.services import clear_review_flags, refresh_from_arxiv
 from taxonomy.gaps import data_gaps
 from taxonomy.models import DimensionValue, Placement
 from taxonomy.services import delete_paper_with_history
@@ -155,16 +157,14 @@ class PaperAdmin(RecordedInlinesMixin, admin.ModelAdmin):
         return self._page(request, "admin/papers/add_arxiv.html", "Add papers by arXiv id", form=form)
 
     def health_view(self, request):
-        return self._page(
-            request, "admin/papers/ingestion_health.html", "Ingestion health", **ingestion.ingestion_health()
-        )
+        return self._page(request, "admin/papers/ingestion_health.html", "Ingestion health", **ingestion_health())
 
     def data_gaps_view(self, request):
         return self._page(request, "admin/papers/data_gaps.html", "Data gaps", gaps=data_gaps())
 
     @admin.action(description="Refresh from arXiv")
     def refresh_from_arxiv(self, request, queryset):
-        ids = ingestion.refresh_from_arxiv(queryset)
+        ids = refresh_from_arxiv(queryset)
         skipped = queryset.count() - len(ids)
         if skipped:
             self.message_user(request, f"{skipped} selected papers have no arXiv id; skipped.", messages.WARNING)
@@ -174,7 +174,7 @@ class PaperAdmin(RecordedInlinesMixin, admin.ModelAdmin):
 
     @admin.action(description="Clear the review flag")
     def clear_review_flag(self, request, queryset):
-        self.message_user(request, f"Cleared {ingestion.clear_review_flags(queryset)} review flags.")
+        self.message_user(request, f"Cleared {clear_review_flags(queryset)} review flags.")
 
 
 @admin.register(Author)

@@ -9,33 +9,19 @@
 - services: fetch_arxiv, import_bibtex, watch_arxiv, each recorded as an IngestRun
 
 The run's state machine is IngestRun's (papers.models); curators' decisions on ingested papers are in
-papers.services and the health report in papers.selectors (re-exported here for existing callers).
+papers.services and the health report in papers.selectors.
 """
 
 from papers.ingestion.records import EntryOutcome, PaperRecord
 from papers.ingestion.services import arxiv_api, fetch_arxiv, import_bibtex, watch_arxiv
 from papers.ingestion.store import ingest_records
-from papers.models import IN_PROCESS, IngestRun
-from papers.selectors import ingestion_health
-from papers.services import accept_candidates, clear_review_flags, refresh_from_arxiv, reject_candidates
-
-create_run = IngestRun.objects.create_run
-runs_to_dispatch = IngestRun.objects.runs_to_dispatch
 
 __all__ = [
-    "IN_PROCESS",
     "EntryOutcome",
     "PaperRecord",
-    "accept_candidates",
     "arxiv_api",
-    "clear_review_flags",
-    "create_run",
     "fetch_arxiv",
     "import_bibtex",
     "ingest_records",
-    "ingestion_health",
-    "refresh_from_arxiv",
-    "reject_candidates",
-    "runs_to_dispatch",
     "watch_arxiv",
 ]

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from papers.models import Paper
 
@@ -37,15 +37,26 @@ class Term(models.Model):
     slug = models.SlugField(max_length=80)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    # A family (mathematical programming > ILP, MILP, LP): filtering by the family finds its members too.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", help_text="Its family."
+    )
+    # Slugs this term had before the vocabulary was cleaned up: old filter URLs still find it.
+    former_slugs = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["dimension__sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["dimension", "slug"], name="term_dimension_slug_unique"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="term_not_own_parent"),
         ]
 
     def __str__(self):
         return f"{self.dimension.slug}={self.slug}"
+
+    def clean(self):
+        if self.parent_id and self.parent.dimension_id != self.dimension_id:
+            raise ValidationError({"parent": "A family belongs to the same dimension."})
 
 
 class DimensionValue(models.Model):

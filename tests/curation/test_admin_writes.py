@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from papers.models import IngestRun, Paper
-from taxonomy.models import ChangeRecord, Placement
+from taxonomy.models import ChangeRecord, Placement, SetupGpu
 
 pytestmark = pytest.mark.django_db
 
@@ -16,22 +16,38 @@ def deletions_of(citation_key: str) -> list[tuple[str, str]]:
     return sorted((record.kind, record.username) for record in records)
 
 
+def recorded_parts(paper: Paper) -> dict[str, int]:
+    """What deleting the paper takes with it, by change kind (a setup takes its GPU rows)."""
+    return {
+        "placement": paper.placements.count(),
+        "value": paper.dimension_values.count(),
+        "setup": paper.setups.count(),
+        "setup-gpu": SetupGpu.objects.filter(setup__paper=paper).count(),
+        "result": paper.results.count(),
+        "baseline": paper.baselines.count(),
+        "model": paper.evaluated_models.count(),
+    }
+
+
+def expected_deletions(parts: dict[str, int], username: str) -> list[tuple[str, str]]:
+    return sorted((kind, username) for kind, count in parts.items() for _ in range(count))
+
+
 def test_deleting_a_paper_in_the_admin_records_what_it_took_like_the_api(staff_client, seed):
     paper = Paper.objects.get(citation_key=HETPIPE)
-    placements = paper.placements.count()
-    values = paper.dimension_values.count()
-    assert placements == 2 and values > 0  # HetPipe sits in two categories
+    parts = recorded_parts(paper)
+    assert parts["placement"] == 2 and parts["value"] > 0 and parts["setup"] > 0  # two categories, evaluated
 
     response = staff_client.post(f"/admin/papers/paper/{paper.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 302
     assert not Paper.objects.filter(citation_key=HETPIPE).exists()
-    assert deletions_of(HETPIPE) == sorted([("placement", "curator")] * placements + [("value", "curator")] * values)
+    assert deletions_of(HETPIPE) == expected_deletions(parts, "curator")
 
 
 def test_deleting_selected_papers_in_the_admin_records_each(staff_client, seed):
     papers = list(Paper.objects.filter(citation_key__in=[HETPIPE, "liu2023heterps"]))
-    expected = {p.citation_key: p.placements.count() + p.dimension_values.count() for p in papers}
+    expected = {p.citation_key: sum(recorded_parts(p).values()) for p in papers}
 
     response = staff_client.post(
         "/admin/papers/paper/",
@@ -47,11 +63,10 @@ def test_deleting_selected_papers_in_the_admin_records_each(staff_client, seed):
 def test_the_api_delete_records_the_same(api, seed, django_user_model):
     staff = django_user_model.objects.create_user("api-curator", password="pw", is_staff=True)
     api.force_authenticate(staff)
-    paper = Paper.objects.get(citation_key=HETPIPE)
-    expected = paper.placements.count() + paper.dimension_values.count()
+    parts = recorded_parts(Paper.objects.get(citation_key=HETPIPE))
 
     assert api.delete(f"/api/papers/{HETPIPE}/").status_code == 204
-    assert len(deletions_of(HETPIPE)) == expected
+    assert deletions_of(HETPIPE) == expected_deletions(parts, "api-curator")
 
 
 @pytest.mark.parametrize(

@@ -273,7 +273,7 @@ def test_import_export_import_leaves_every_field_unchanged():
 
 def test_the_task_imports_the_text_stored_in_its_run():
     bib = "@misc{k, title = {T}, author = {Doe, J.}}"
-    run = ingestion.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=bib, owner="message-1")
+    run = IngestRun.objects.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=bib, owner="message-1")
     tasks.import_bibtex.apply(kwargs={"run_id": run.pk}, task_id="message-1")
     run.refresh_from_db()
     assert (run.state, run.created_count) == ("done", 1)

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from papers import tasks
-from papers.ingestion import create_run, runs_to_dispatch
 from papers.models import IngestRun, Paper
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ STALE = datetime.timedelta(minutes=15)
 
 
 def run_in(state, *, touched_minutes_ago=0, attempts=0, restarts=0, enqueued=True, next_attempt_in=None) -> IngestRun:
-    run = create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB)
+    run = IngestRun.objects.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB)
     now = timezone.now()
     IngestRun.objects.filter(pk=run.pk).update(
         state=state,
@@ -44,7 +43,7 @@ def test_runs_no_task_will_pick_up_are_reset_for_dispatch():
     backing_off = run_in(IngestRun.State.RUNNING, touched_minutes_ago=60, attempts=1, next_attempt_in=10)
     done = run_in(IngestRun.State.DONE, touched_minutes_ago=60, attempts=1)
 
-    runs = runs_to_dispatch(stale_after=STALE, max_restarts=2)
+    runs = IngestRun.objects.runs_to_dispatch(stale_after=STALE, max_restarts=2)
 
     assert [run.pk for run in runs] == [killed.pk, lost_message.pk, never_sent.pk, overdue_retry.pk]
     for run in runs:
@@ -59,7 +58,7 @@ def test_runs_no_task_will_pick_up_are_reset_for_dispatch():
 
 def test_a_run_that_keeps_killing_its_worker_fails_after_max_restarts():
     poison = run_in(IngestRun.State.RUNNING, touched_minutes_ago=60, attempts=3, restarts=2)
-    assert runs_to_dispatch(stale_after=STALE, max_restarts=2) == []
+    assert IngestRun.objects.runs_to_dispatch(stale_after=STALE, max_restarts=2) == []
     poison.refresh_from_db()
     assert poison.state == IngestRun.State.FAILED and poison.finished_at
     assert "stopped mid-run 3 times" in poison.error
@@ -107,9 +106,13 @@ def test_recovery_runs_on_the_beat_schedule(settings):
 
 
 def test_runs_a_command_or_service_does_itself_are_not_dispatched_while_they_work():
-    in_process = create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB)  # a command, before it starts
-    for_a_worker = create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB, owner="")
-    assert [run.pk for run in runs_to_dispatch(stale_after=STALE, max_restarts=2)] == [for_a_worker.pk]
+    in_process = IngestRun.objects.create_run(
+        kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB
+    )  # a command, before it starts
+    for_a_worker = IngestRun.objects.create_run(kind=IngestRun.Kind.BIBTEX_IMPORT, input=BIB, owner="")
+    assert [run.pk for run in IngestRun.objects.runs_to_dispatch(stale_after=STALE, max_restarts=2)] == [
+        for_a_worker.pk
+    ]
     in_process.refresh_from_db()
     assert in_process.task_id == "in-process" and not in_process.waiting_for_queue
 
