@@ -254,8 +254,29 @@ class _PaperLoader:
                 if term is not None:
                     by_term[term.pk] = value
                 values.append(value)
+        values.extend(self._curated_terms(paper, curation, by_term, start=len(values)))
         DimensionValue.objects.bulk_create(values)
         self.report.values_created += len(values)
+
+    def _curated_terms(self, paper: Paper, curation: dict, by_term: dict, start: int) -> list[DimensionValue]:
+        """Terms a catalogue file adds to the corpus's lists (`terms: {dimension: [{term, evidence}]}`)."""
+        added = []
+        for dimension_slug, specs in (curation.get("terms") or {}).items():
+            dimension = self.terms.dimensions[dimension_slug]
+            for offset, spec in enumerate(specs):
+                term = self.terms.find(dimension_slug, spec["term"])
+                if term.pk in by_term:
+                    continue
+                by_term[term.pk] = DimensionValue(
+                    paper=paper,
+                    dimension=dimension,
+                    term=term,
+                    evidence=normalize_section_pointers(spec.get("evidence", "")),
+                    confirmed=spec.get("confirmed", True),
+                    position=start + offset,
+                )
+                added.append(by_term[term.pk])
+        return added
 
 
 def _merge_into(value: DimensionValue, text: str, evidence: str, confirmed: bool) -> None:

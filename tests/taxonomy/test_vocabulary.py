@@ -68,3 +68,10 @@ def test_other_becomes_the_kinds_the_facts_show(catalogue):
     assert not still_other & mixed  # a paper whose facts say what it is is no longer "other"
     derived = DimensionValue.objects.filter(term__slug__in=["mixed-gpu-types", "cross-vendor", "volatile-availability"])
     assert derived.exists() and all(value.evidence.startswith("derived:") for value in derived)
+
+
+def test_layer_partitioning_is_a_term_where_the_facts_say_so(api, catalogue):
+    found = keys(api, "technique=layer-partitioning")
+    assert {"park2020hetpipe", "liu2023heterps", "zhang2020pipetorch"} <= found
+    hetpipe = DimensionValue.objects.get(paper__citation_key="park2020hetpipe", term__slug="layer-partitioning")
+    assert hetpipe.evidence.startswith("§7") and hetpipe.confirmed is False
