@@ -198,8 +198,13 @@ class _PaperLoader:
         return paper
 
     def _placements(self, paper: Paper, facts: dict, curation: dict, categories, source: str) -> None:
-        evidence, confirmed = split_unconfirmed((facts.get("evidence") or {}).get("placement") or "")
+        pointers = (facts.get("evidence") or {}).get("placement") or ""
         for slug, note in (curation.get("placements") or {}).items():
+            # One pointer for the paper's seed placements, or one per category.
+            pointer = pointers.get(slug, "") if isinstance(pointers, dict) else pointers
+            evidence, confirmed = split_unconfirmed(" ".join(str(pointer).split()))
+            # "unverified: ..." / "not confirmed ...": the pointer was looked for and not found.
+            confirmed = confirmed and not evidence.lower().startswith(("unverified", "not confirmed", "not found"))
             if slug not in categories:
                 raise CatalogueError(f"{paper.citation_key}: unknown category {slug!r}")
             seed_position = None
@@ -214,7 +219,7 @@ class _PaperLoader:
                 seed_position=seed_position,
                 # The corpus's placement pointer is about the seed list's placements.
                 evidence=evidence if source == Placement.Source.SEED else "",
-                confirmed=confirmed,
+                confirmed=confirmed or source != Placement.Source.SEED,
             )
             self.report.placements_created += 1
 

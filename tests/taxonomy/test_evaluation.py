@@ -167,3 +167,11 @@ def test_a_doubtful_author_is_marked_alone_and_still_cited(tmp_path, client, api
     assert [a["confirmed"] for a in authors] == [True, False] + [True] * (len(authors) - 2)
     entry = parse_string(client.get("/api/papers/xu2024hethub/bibtex").content.decode(), "bibtex").entries
     assert len(entry["xu2024hethub"].persons["author"]) == len(authors)
+
+
+def test_a_seed_placement_takes_its_own_pointer_and_an_unverified_one_is_unconfirmed(catalogue):
+    placements = {p.category.slug: p for p in Placement.objects.filter(paper__citation_key="park2020hetpipe")}
+    assert placements["decentralized-synchronization"].evidence.startswith("abstract")
+    assert placements["decentralized-synchronization"].confirmed is True
+    assert placements["intra-pipeline"].evidence.startswith("unverified")
+    assert placements["intra-pipeline"].confirmed is False
