@@ -3,11 +3,10 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.renderers import BibtexRenderer
+from api.renderers import BibtexRenderer, JsonErrorsMixin
 from lib.params import parse_bool
 from papers.exports import PREFER, bibtex_for_paper, bibtex_for_papers
 from papers.models import Paper
@@ -24,8 +23,8 @@ LIST_PARAMETERS = [
 BIBTEX_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="BibTeX entries (application/x-bibtex).")
 
 
-class _BibtexDownload(APIView):
-    renderer_classes = [BibtexRenderer, JSONRenderer]
+class _BibtexDownload(JsonErrorsMixin, APIView):
+    renderer_classes = [BibtexRenderer]  # errors: JSON (JsonErrorsMixin)
     filename = "heterogpu-papers.bib"
 
     def options_for(self, request) -> dict:
@@ -36,12 +35,6 @@ class _BibtexDownload(APIView):
 
     def download(self, text: str, filename: str) -> Response:
         return Response(text, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON like every other API error, whatever the client accepts.
-        if response.status_code >= 400:
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class PaperBibtexView(_BibtexDownload):

@@ -1,6 +1,6 @@
 """DRF renderers for the comparison: ?format=csv|md|latex give the same cells as the JSON."""
 
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from taxonomy.compare import to_csv, to_latex, to_markdown
 
@@ -54,3 +54,13 @@ class BibtexRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data
+
+
+class JsonErrorsMixin:
+    """For views rendering text (BibTeX, Markdown): errors are JSON like every other API error, whatever the
+    client accepts (the schema documents them so)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -98,12 +98,19 @@ class ComparisonValueSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
     evidence = serializers.CharField(allow_blank=True)
     confirmed = serializers.BooleanField()
+    paper = serializers.CharField(
+        required=False, allow_null=True, help_text="Baselines: the catalogue paper it is, if any."
+    )
+    shared = serializers.BooleanField(required=False, help_text="Baselines: another compared paper has it too.")
 
 
 class ComparisonColumnSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Dimension.Kind.choices)
+    kind = serializers.ChoiceField(
+        choices=[*Dimension.Kind.choices, ("evaluation", "Evaluation facts")],
+        help_text="A comparison dimension's kind, or evaluation for the facts after the dimensions.",
+    )
 
 
 class ComparisonPaperSerializer(serializers.Serializer):
@@ -128,6 +135,12 @@ class ComparisonRowSerializer(serializers.Serializer):
     )
 
 
+class SharedBaselineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    papers = serializers.ListField(child=serializers.CharField(), help_text="Citation keys of the papers using it.")
+
+
 class ComparisonSerializer(serializers.Serializer):
     columns = ComparisonColumnSerializer(many=True)
     rows = ComparisonRowSerializer(many=True)
+    shared_baselines = SharedBaselineSerializer(many=True)

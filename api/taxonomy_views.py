@@ -2,14 +2,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
-from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import PagePagination
-from api.renderers import CSVRenderer, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
+from api.renderers import CSVRenderer, JsonErrorsMixin, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
 from api.taxonomy_serializers import (
     CategoryDetailResponseSerializer,
     CategoryNodeSerializer,
@@ -123,12 +122,16 @@ class CompareView(APIView):
         return super().options(request, *args, **kwargs)
 
 
-@extend_schema(responses={(200, "text/markdown"): OpenApiTypes.STR}, parameters=[SOURCE_PARAMETER])
-@api_view(["GET"])
-@renderer_classes([MarkdownTextRenderer])
-def awesome_markdown_view(request):
-    """The public awesome list, regenerated from the database (?source=seed: the seed list as it was)."""
-    return Response(awesome_markdown(source=placement_source(request)))
+class AwesomeMarkdownView(JsonErrorsMixin, APIView):
+    renderer_classes = [MarkdownTextRenderer]  # errors: JSON (JsonErrorsMixin)
+
+    @extend_schema(
+        responses={(200, "text/markdown"): OpenApiTypes.STR},
+        parameters=[SOURCE_PARAMETER],
+    )
+    def get(self, request):
+        """The public awesome list, regenerated from the database (?source=seed: the seed list as it was)."""
+        return Response(awesome_markdown(source=placement_source(request)))
 
 
 class _RecordedWriteViewSet(viewsets.ModelViewSet):

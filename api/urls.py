@@ -8,13 +8,13 @@ from api.export_views import PaperBibtexView, PapersBibtexView
 from api.import_views import ArxivImportView, BibtexImportView, ImportRunView
 from api.paper_views import PaperViewSet
 from api.taxonomy_views import (
+    AwesomeMarkdownView,
     CategoryDetailView,
     CategoryTreeView,
     ChangeListView,
     CompareView,
     DimensionValueViewSet,
     PlacementViewSet,
-    awesome_markdown_view,
 )
 
 router = SimpleRouter()
@@ -33,7 +33,7 @@ urlpatterns = [
     path("categories/", CategoryTreeView.as_view(), name="category-list"),
     path("categories/<slug:slug>/", CategoryDetailView.as_view(), name="category-detail"),
     path("compare/", CompareView.as_view(), name="compare"),
-    path("awesome.md", awesome_markdown_view, name="awesome-markdown"),
+    path("awesome.md", AwesomeMarkdownView.as_view(), name="awesome-markdown"),
     path("changes/", ChangeListView.as_view(), name="change-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
