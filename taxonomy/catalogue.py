@@ -66,10 +66,6 @@ class LoadReport:
         )
 
 
-# The corpus's marker of an unconfirmed value: only a trailing "?" (see taxonomy.facts).
-split_unconfirmed = trailing_unconfirmed
-
-
 def read_yaml(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # libyaml: ~10x faster
@@ -160,7 +156,7 @@ class _PaperLoader:
     def _paper(self, facts: dict, curation: dict) -> Paper:
         fields, unconfirmed = {}, []
         for name in _METADATA_FIELDS:
-            value, confirmed = split_unconfirmed(facts.get(name))
+            value, confirmed = trailing_unconfirmed(facts.get(name))
             if value in (None, ""):
                 continue
             fields[name] = str(value) if name not in ("year",) else value
@@ -170,7 +166,7 @@ class _PaperLoader:
             if facts.get(corpus_name):
                 # "https://github.com/x/y (third-party mirror?)": the link, without the corpus's remark.
                 link, remark = (facts[corpus_name].split(" (", 1) + [""])[:2]
-                value, confirmed = split_unconfirmed(link)
+                value, confirmed = trailing_unconfirmed(link)
                 fields[model_name] = value
                 if not confirmed or remark.rstrip(")").endswith("?"):
                     unconfirmed.append(model_name)
@@ -181,7 +177,7 @@ class _PaperLoader:
         if curation.get("curator_notes"):
             fields["curator_notes"] = " ".join(curation["curator_notes"].split())
         fields["sources"] = [" ".join(str(source).split()) for source in facts.get("sources") or []]
-        authors = [split_unconfirmed(name) for name in facts["authors"]]
+        authors = [trailing_unconfirmed(name) for name in facts["authors"]]
         paper = create_paper(
             citation_key=facts["key"],
             fields=fields,
@@ -202,7 +198,7 @@ class _PaperLoader:
         for slug, note in (curation.get("placements") or {}).items():
             # One pointer for the paper's seed placements, or one per category.
             pointer = pointers.get(slug, "") if isinstance(pointers, dict) else pointers
-            evidence, confirmed = split_unconfirmed(" ".join(str(pointer).split()))
+            evidence, confirmed = trailing_unconfirmed(" ".join(str(pointer).split()))
             # "unverified: ..." / "not confirmed ...": the pointer was looked for and not found.
             confirmed = confirmed and not evidence.lower().startswith(("unverified", "not confirmed", "not found"))
             if slug not in categories:
@@ -231,7 +227,7 @@ class _PaperLoader:
             raw_values = facts.get(corpus_name)
             raw_values = raw_values if isinstance(raw_values, list) else [raw_values]
             for position, raw in enumerate(v for v in raw_values if v):
-                text, confirmed = split_unconfirmed(raw)
+                text, confirmed = trailing_unconfirmed(raw)
                 dimension = self.terms.dimensions[dimension_slug]
                 term = None
                 if dimension.kind == Dimension.Kind.TERMS:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lib.latex import text_to_latex
 from papers.models import Paper
-from taxonomy.evaluation_cells import EVALUATION_COLUMNS, evaluation_cells, shared_baselines
+from taxonomy.evaluation_cells import EVALUATION_COLUMNS, baseline_key, evaluation_cells, shared_baselines
 from taxonomy.models import Dimension
 from taxonomy.selectors import prefetch_for_comparison
 
@@ -24,16 +24,18 @@ class Comparison:
     papers: list[Paper]
 
     def as_dict(self) -> dict:
-        rows = [self._row(paper) for paper in self.papers]
+        shared = shared_baselines(self.papers)
+        shared_keys = {baseline_key(item["name"]) for item in shared}
+        rows = [self._row(paper, shared_keys) for paper in self.papers]
         used = {slug for row in rows for slug, cell in row["cells"].items() if cell}
         evaluation = [column for column in EVALUATION_COLUMNS if column["slug"] in used]
         return {
             "columns": [{"slug": d.slug, "name": d.name, "kind": d.kind} for d in self.columns] + evaluation,
             "rows": [{**row, "cells": _only(row["cells"], self.columns, evaluation)} for row in rows],
-            "shared_baselines": shared_baselines(self.papers),
+            "shared_baselines": shared,
         }
 
-    def _row(self, paper: Paper) -> dict:
+    def _row(self, paper: Paper, shared_keys: set[str]) -> dict:
         by_dimension: dict[int, list[dict]] = {}
         for value in paper.dimension_values.all():
             by_dimension.setdefault(value.dimension_id, []).append(
@@ -55,7 +57,7 @@ class Comparison:
             "categories": [
                 {"slug": p.category.slug, "name": p.category.name, "note": p.note} for p in paper.placements.all()
             ],
-            "cells": {d.slug: by_dimension.get(d.pk) for d in self.columns} | evaluation_cells(paper, self.papers),
+            "cells": {d.slug: by_dimension.get(d.pk) for d in self.columns} | evaluation_cells(paper, shared_keys),
         }
 
 

@@ -5,8 +5,6 @@ rendering of the comparison (JSON, CSV, Markdown, LaTeX, the pages) shows them w
 Baselines also say which catalogue paper they are and whether other compared papers share them.
 """
 
-from collections import Counter
-
 from papers.identifiers import normalize_title
 from papers.models import Paper
 
@@ -48,34 +46,29 @@ def result_text(result) -> str:
     return f"{text} ({result.setup_text})" if result.setup_text else text
 
 
-def _baseline_key(name: str) -> str:
+def baseline_key(name: str) -> str:
     return normalize_title(name)
 
 
 def shared_baselines(papers: list[Paper]) -> list[dict]:
     """Baselines that two or more of the compared papers measure against, most shared first."""
-    counts: Counter[str] = Counter()
     names: dict[str, str] = {}
     holders: dict[str, list[str]] = {}
     for paper in papers:
-        for key in {_baseline_key(b.name) for b in paper.baselines.all()}:
-            counts[key] += 1
         for baseline in paper.baselines.all():
-            key = _baseline_key(baseline.name)
+            key = baseline_key(baseline.name)
             names.setdefault(key, baseline.name)
             if paper.citation_key not in holders.setdefault(key, []):
                 holders[key].append(paper.citation_key)
-    return [
-        {"name": names[key], "papers": holders[key]}
-        for key, count in sorted(counts.items(), key=lambda item: (-item[1], names[item[0]].lower()))
-        if count >= 2
-    ]
+    shared = [key for key, keys in holders.items() if len(keys) >= 2]
+    shared.sort(key=lambda key: (-len(holders[key]), names[key].lower()))
+    return [{"name": names[key], "papers": holders[key]} for key in shared]
 
 
-def evaluation_cells(paper: Paper, compared: list[Paper]) -> dict[str, list[dict] | None]:
-    """The evaluation cells of one row (None where nothing is recorded)."""
+def evaluation_cells(paper: Paper, shared: set[str]) -> dict[str, list[dict] | None]:
+    """The evaluation cells of one row (None where nothing is recorded); `shared` holds the baseline_key of
+    each baseline that other compared papers use too."""
     summary = getattr(paper, "evaluation", None)
-    shared = {_baseline_key(item["name"]) for item in shared_baselines(compared)} if len(compared) > 1 else set()
     cells = {
         "setups": [_value(setup_text(s), s.evidence, s.confirmed) for s in paper.setups.all()],
         "max-gpus": [_value(str(summary.max_gpus), confirmed=summary.confirmed)]
@@ -87,7 +80,7 @@ def evaluation_cells(paper: Paper, compared: list[Paper]) -> dict[str, list[dict
                 b.name,
                 confirmed=b.confirmed,
                 paper=b.baseline_paper.citation_key if b.baseline_paper_id else None,
-                shared=_baseline_key(b.name) in shared,
+                shared=baseline_key(b.name) in shared,
             )
             for b in paper.baselines.all()
         ],
