@@ -18,7 +18,8 @@ from papers.names import parse_name
 from papers.services import create_paper
 from papers.signals import announce_catalogue_change
 from taxonomy.checks import normalize_section_pointers
-from taxonomy.facts import FactsReport, GpuLookup, link_baselines, load_evaluation, load_gpu_types, trailing_unconfirmed
+from taxonomy.clusters import GpuLookup
+from taxonomy.facts import FactsReport, link_baselines, load_evaluation, load_gpu_types, trailing_unconfirmed
 from taxonomy.heterogeneity import refine_other
 from taxonomy.models import Category, Dimension, DimensionValue, Placement
 from taxonomy.vocabulary import CatalogueError, TermLookup, load_dimensions

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from papers.identifiers import normalize_title
 from papers.models import Paper
+from taxonomy.clusters import GpuLookup
 from taxonomy.models import Baseline, EvaluatedModel, Evaluation, GpuType, Result, Setup, SetupGpu
 
 _RANGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*$")
@@ -71,23 +72,6 @@ def load_gpu_types(specs: list[dict]) -> int:
         )
     GpuType.objects.bulk_create(new)
     return len(new)
-
-
-class GpuLookup:
-    """Finds a GPU type by its name or any alias, ignoring case, spaces and dashes."""
-
-    def __init__(self):
-        self.by_key: dict[str, GpuType] = {}
-        for gpu in GpuType.objects.all():
-            for spelling in (gpu.name, *gpu.aliases):
-                self.by_key.setdefault(self.key(spelling), gpu)
-
-    @staticmethod
-    def key(text: str) -> str:
-        return re.sub(r"[\s_-]+", "", text).lower()
-
-    def find(self, text: str) -> GpuType | None:
-        return self.by_key.get(self.key(text))
 
 
 class PaperNames:
