@@ -1,15 +1,18 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from api.baseline_serializers import ComparedAgainstSerializer, PaperBriefSerializer
 from api.evaluation_serializers import EvaluationSerializer
 from papers.identifiers import InvalidIdentifier, normalize_doi, parse_arxiv_id
 from papers.models import Author, Paper, Source
 from papers.names import parse_name
 from papers.search import highlight
 from papers.services import create_paper, update_paper
+from taxonomy.baselines import compared_against, compared_by
 from taxonomy.models import DimensionValue, Placement
 from taxonomy.selectors import papers_for_detail
 
@@ -102,6 +105,8 @@ class PaperDetailSerializer(serializers.ModelSerializer):
     placements = PlacementSerializer(many=True, read_only=True)
     dimension_values = DimensionValueSerializer(many=True, read_only=True)
     evaluation = EvaluationSerializer(source="*", read_only=True)
+    compared_against = serializers.SerializerMethodField()
+    compared_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Paper
@@ -125,6 +130,8 @@ class PaperDetailSerializer(serializers.ModelSerializer):
             "placements",
             "dimension_values",
             "evaluation",
+            "compared_against",
+            "compared_by",
             "version_note",
             "unconfirmed_fields",
             "sources",
@@ -145,6 +152,16 @@ class PaperDetailSerializer(serializers.ModelSerializer):
             }
             for authorship in sorted(paper.authorships.all(), key=lambda authorship: authorship.position)
         ]
+
+    @extend_schema_field(ComparedAgainstSerializer(many=True))
+    def get_compared_against(self, paper) -> list[dict]:
+        """Its baselines, in its order; `paper` and `url` name the catalogue paper a baseline is (else null)."""
+        return ComparedAgainstSerializer(compared_against(paper), many=True, context=self.context).data
+
+    @extend_schema_field(PaperBriefSerializer(many=True))
+    def get_compared_by(self, paper) -> list[dict]:
+        """Catalogue papers that use this one as a baseline, newest first."""
+        return PaperBriefSerializer(compared_by(paper), many=True, context=self.context).data
 
     def get_identifiers(self, paper) -> dict:
         return {"doi": paper.doi, "arxiv_id": paper.arxiv_id, "arxiv_version": paper.arxiv_version}
