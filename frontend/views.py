@@ -19,6 +19,7 @@ from frontend.tables import comparison_by_paper, comparison_side_by_side, groupe
 from papers.exports import bibtex_for_papers
 from papers.models import Paper
 from papers.search import SearchQueryError
+from taxonomy.baselines import UNCOMPARED_RULE, compared_against, compared_by, uncompared_pairs
 from taxonomy.compare import MAX_PAPERS, compare_papers, to_csv, to_markdown
 from taxonomy.related import related_papers
 from taxonomy.selectors import papers_for_detail, papers_for_listing
@@ -83,6 +84,7 @@ def category(request, slug):
         paper.notes_here = [p for p in paper.placements.all() if p.category_id in subtree]
     comparison = compare_papers(papers).as_dict()
     keys = ",".join(paper.citation_key for paper in papers)
+    pairs, pairs_total = uncompared_pairs(papers)  # reads the baselines compare_papers prefetched
     context = {
         "nav": "taxonomy",
         "node": node,
@@ -91,6 +93,9 @@ def category(request, slug):
         "truncated": len(papers) == MAX_PAPERS,
         "table": comparison_by_paper(comparison),
         "compare_url": f"{reverse('frontend:compare')}?{urlencode({'papers': keys}, safe=',')}" if papers else "",
+        "uncompared": [(pair, _compare_url([pair.earlier.citation_key, pair.later.citation_key])) for pair in pairs],
+        "uncompared_total": pairs_total,
+        "uncompared_rule": UNCOMPARED_RULE,
     }
     return _render(request, "frontend/category.html", context)
 
@@ -104,7 +109,8 @@ def paper(request, citation_key):
         "approach": grouped_values(paper.dimension_values.all()),
         "setups": paper.setups.all(),
         "results": paper.results.all(),
-        "baselines": paper.baselines.all(),
+        "baselines": compared_against(paper),
+        "compared_by": compared_by(paper),
         "models": paper.evaluated_models.all(),
         "related": related_papers(paper),
         "bibtex": bibtex_for_papers([paper]),
