@@ -36,7 +36,8 @@ class FacetedPagePagination(PagePagination):
     FACET_SCHEMA = {
         "type": "object",
         "description": "Counts over the whole result set: category (sub-categories included, each paper once), "
-        "year, technique, workload.",
+        "year, technique, workload, gpu (memory variants together), vendor, and the yes/no filters has_code, "
+        "open_source and mixed_gpus (the papers they would keep).",
         "additionalProperties": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
     }
 

@@ -8,7 +8,7 @@ from api.pagination import FacetedPagePagination
 from api.paper_serializers import PaperDetailSerializer, PaperListSerializer, PaperWriteSerializer
 from papers.models import Paper
 from papers.search import add_snippets
-from taxonomy.listing import InvalidQuery, PaperFilter
+from taxonomy.listing import MAX_GPU_COUNT, InvalidQuery, PaperFilter
 from taxonomy.selectors import facet_counts, papers_for_detail, papers_for_listing
 from taxonomy.services import delete_paper_with_history
 
@@ -44,6 +44,14 @@ class PaperViewSet(viewsets.ModelViewSet):
         parameters=[
             OpenApiParameter(slug, str, description=f"{slug} term slug(s), comma-separated: any of them.")
             for slug in ("technique", "workload", "parallelism", "heterogeneity")
+        ]
+        + [
+            OpenApiParameter(
+                name,
+                {"type": "integer", "minimum": 1, "maximum": MAX_GPU_COUNT},
+                description=f"{side} this many GPUs in the paper's largest real (not simulated) setup.",
+            )
+            for name, side in (("min_gpus", "At least"), ("max_gpus", "At most"))
         ],
     )
     def list(self, request, *args, **kwargs):

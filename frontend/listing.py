@@ -11,18 +11,32 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from lib.params import parse_bool
+from frontend.search_facets import ActiveFilter, FacetItem, add_facets
 from papers.search import SearchQueryError, add_snippets, clean_query, highlight, parse_query
 from taxonomy.listing import ORDERINGS, InvalidQuery, PaperFilter
-from taxonomy.models import Category
-from taxonomy.selectors import FACET_DIMENSIONS, facet_counts, papers_for_listing, term_dimensions
+from taxonomy.selectors import papers_for_listing, term_dimensions
 
 PAGE_SIZE = 20
-FILTER_PARAMS = ("q", "category", "year_min", "year_max", "author", "venue", "has_code", "ordering")
+FILTER_PARAMS = (
+    "q",
+    "category",
+    "year_min",
+    "year_max",
+    "author",
+    "venue",
+    "has_code",
+    "gpu",
+    "vendor",
+    "min_gpus",
+    "max_gpus",
+    "baseline",
+    "open_source",
+    "mixed_gpus",
+    "ordering",
+)
 ORDERING_LABELS = {
     "relevance": "Best match",
     "-year": "Newest first",
@@ -34,28 +48,13 @@ SNIPPET_CHARS = 240
 
 
 @dataclass
-class FacetItem:
-    label: str
-    count: int
-    url: str
-    selected: bool = False
-    depth: int = 0
-    key: str = ""  # a stable id, so a script can put focus back on the same item after an update
-
-
-@dataclass
-class ActiveFilter:
-    label: str
-    remove_url: str
-
-
-@dataclass
 class SearchPage:
     params: dict[str, str]
     page: Page
     facets: list[tuple[str, str, list[FacetItem]]] = field(default_factory=list)  # (param, heading, items)
     year_facet: list[FacetItem] = field(default_factory=list)
     has_code: FacetItem | None = None
+    flags: list[FacetItem] = field(default_factory=list)  # open_source, mixed_gpus
     active: list[ActiveFilter] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     orderings: list[tuple[str, str]] = field(default_factory=list)
@@ -84,6 +83,10 @@ class SearchPage:
     @property
     def hidden_for_years(self) -> list[tuple[str, str]]:
         return self.hidden_except("year_min", "year_max")
+
+    @property
+    def hidden_for_gpu_counts(self) -> list[tuple[str, str]]:
+        return self.hidden_except("min_gpus", "max_gpus")
 
     @property
     def hidden_for_search(self) -> list[tuple[str, str]]:
@@ -131,12 +134,6 @@ def _url(base: str, params: dict[str, str], **changes) -> str:
     return f"{base}?{urlencode(merged)}" if merged else base
 
 
-def _toggle(values: str, slug: str) -> str:
-    """`values` (a comma list) with `slug` added, or removed when present."""
-    current = [v for v in values.split(",") if v]
-    return ",".join(v for v in current if v != slug) if slug in current else ",".join([*current, slug])
-
-
 def run_search(query: dict, *, base_url: str | None = None) -> SearchPage:
     """Filter, count, facet and page the public papers for the page's query parameters."""
     base_url = base_url or reverse("frontend:home")
@@ -176,12 +173,22 @@ def run_search(query: dict, *, base_url: str | None = None) -> SearchPage:
 
     result = SearchPage(params=params, page=page, errors=errors, ordering=ordering, base_url=base_url)
     result.orderings = [(key, ORDERING_LABELS[key]) for key in ORDERINGS if key != "relevance" or params.get("q")]
-    _add_facets(result, queryset, dimensions)
+    add_facets(result, queryset, dimensions)
     return result
 
 
 def _param_label(name: str, dimensions: dict) -> str:
-    labels = {"q": "Search", "year_min": "From year", "year_max": "To year", "has_code": "Has code"}
+    labels = {
+        "q": "Search",
+        "year_min": "From year",
+        "year_max": "To year",
+        "has_code": "Has code",
+        "gpu": "GPU",
+        "min_gpus": "At least GPUs",
+        "max_gpus": "At most GPUs",
+        "open_source": "Code published",
+        "mixed_gpus": "Mixed GPU types",
+    }
     if name in dimensions:
         return dimensions[name].name
     return labels.get(name, name.replace("_", " ").capitalize())
@@ -214,102 +221,3 @@ def _mark_whole(text: str, query: str) -> str:
         return escaped
     pattern = re.compile("|".join(re.escape(html.escape(word)) for word in words), re.IGNORECASE)
     return pattern.sub(lambda match: f"<mark>{match.group(0)}</mark>", escaped)
-
-
-def _add_facets(result: SearchPage, queryset: QuerySet, dimensions: dict) -> None:
-    counts = facet_counts(queryset)
-    params = result.params
-    category_counts = {item["slug"]: item["count"] for item in counts["category"]}
-    category_names = {}
-
-    # The tree's shape and names only (one query): facet_counts already counted the papers.
-    children: dict[int | None, list[Category]] = {}
-    for category in Category.objects.tree_order().only("pk", "parent_id", "slug", "name"):
-        children.setdefault(category.parent_id, []).append(category)
-    items = []
-
-    def walk(parent_id, depth):
-        for category in children.get(parent_id, []):
-            slug = category.slug
-            category_names[slug] = category.name
-            selected = params.get("category") == slug
-            count = category_counts.get(slug, 0)
-            if count or selected:
-                items.append(
-                    FacetItem(
-                        label=category.name,
-                        count=count,
-                        url=result.url(category=None if selected else slug),
-                        selected=selected,
-                        depth=depth,
-                        key=f"category-{slug}",
-                    )
-                )
-            walk(category.pk, depth + 1)
-
-    walk(None, 0)
-    result.facets.append(("category", "Category", items))
-
-    term_names = {}
-    for slug in FACET_DIMENSIONS:
-        dimension = dimensions.get(slug)
-        if dimension is None:
-            continue
-        chosen = params.get(slug, "")
-        rows = counts.get(slug, [])
-        term_names.update({(slug, row["slug"]): row["name"] for row in rows})
-        facet = [
-            FacetItem(
-                label=row["name"],
-                count=row["count"],
-                url=result.url(**{slug: _toggle(chosen, row["slug"])}),
-                selected=row["slug"] in chosen.split(","),
-                key=f"{slug}-{row['slug']}",
-            )
-            for row in rows
-        ]
-        result.facets.append((slug, dimension.name, facet))
-
-    year_min, year_max = params.get("year_min"), params.get("year_max")
-    for row in counts["year"]:
-        year = str(row["year"])
-        selected = year_min == year_max == year
-        result.year_facet.append(
-            FacetItem(
-                label=year,
-                count=row["count"],
-                url=result.url(year_min=None, year_max=None) if selected else result.url(year_min=year, year_max=year),
-                selected=selected,
-                key=f"year-{year}",
-            )
-        )
-
-    with_code = parse_bool(params.get("has_code")) is True
-    result.has_code = FacetItem(
-        label="Has code",
-        count=queryset.exclude(code_url="").count(),
-        url=result.url(has_code=None if with_code else "true"),
-        selected=with_code,
-        key="has-code",
-    )
-
-    # The filters in force, each with a link that removes it.
-    for name, value in params.items():
-        if name in ("q", "ordering", "page"):
-            continue
-        if name in dimensions:
-            for slug in value.split(","):
-                label = term_names.get((name, slug), slug)
-                result.active.append(
-                    ActiveFilter(f"{dimensions[name].name}: {label}", result.url(**{name: _toggle(value, slug)}))
-                )
-            continue
-        label = {
-            "category": lambda v: f"Category: {category_names.get(v, v)}",
-            "year_min": lambda v: f"From {v}",
-            "year_max": lambda v: f"Until {v}",
-            "author": lambda v: f"Author: {v}",
-            "venue": lambda v: f"Venue: {v}",
-            "has_code": lambda v: "Has code" if parse_bool(v) else "Without code",
-        }[name](value)
-        result.active.append(ActiveFilter(label, result.url(**{name: None})))

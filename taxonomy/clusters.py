@@ -150,7 +150,10 @@ def evaluated_on(type_ids: set[int], via: str = "") -> Exists:
 
 
 def evaluated_on_vendor(vendor: str, via: str = "") -> Exists:
-    return Exists(SetupGpu.objects.filter(setup__paper=_paper(via), gpu_type__vendor__iexact=vendor))
+    """A setup of the paper has a GPU of this vendor; a row of no known type counts when its text names the
+    vendor ("AMD GPU (model not named)")."""
+    of_vendor = Q(gpu_type__vendor__iexact=vendor) | Q(gpu_type__isnull=True, type_text__icontains=vendor)
+    return Exists(SetupGpu.objects.filter(of_vendor, setup__paper=_paper(via)))
 
 
 def with_mixed_gpus(via: str = "") -> Exists:

@@ -2,12 +2,21 @@
 QuerySet. One FilterSet, so a page URL and an API URL with the same query string list the same papers."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from lib.params import parse_bool
 from papers.models import Authorship, Paper
 from papers.search import SearchQueryError
-from taxonomy.models import Category
+from taxonomy.clusters import (
+    GpuLookup,
+    UnknownGpus,
+    evaluated_on,
+    evaluated_on_vendor,
+    largest_real_gpus,
+    with_mixed_gpus,
+)
+from taxonomy.models import Baseline, Category, Result
 from taxonomy.selectors import filter_by_terms, resolve_terms, term_dimensions
 
 
@@ -29,6 +38,18 @@ ORDERINGS = {
 }
 
 
+MAX_GPU_COUNT = 1_000_000
+
+
+class GpuCountFilter(django_filters.NumberFilter):
+    """A whole number of GPUs, 1..MAX_GPU_COUNT, compared with the paper's largest real setup."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, method="filter_gpu_count", min_value=1, max_value=MAX_GPU_COUNT, **kwargs)
+
+
 class PaperFilter(django_filters.FilterSet):
     """Filters of the paper list (GET /api/papers/, the search page, the exports).
 
@@ -45,6 +66,26 @@ class PaperFilter(django_filters.FilterSet):
     has_code = django_filters.CharFilter(
         method="filter_has_code", help_text="Only papers with code (true, 1, yes) or without (false, 0, no)."
     )
+    gpu = django_filters.CharFilter(
+        method="filter_gpu",
+        help_text="GPU type(s) of an evaluation setup, comma-separated: any of. A model without a memory size "
+        "(A100) includes its variants (A100-40GB, A100-80GB); aliases such as Tesla V100 work.",
+    )
+    vendor = django_filters.CharFilter(
+        method="filter_vendor", help_text="GPU vendor(s) of an evaluation setup, comma-separated: nvidia, amd, google."
+    )
+    min_gpus = GpuCountFilter(help_text="At least this many GPUs in the largest real (not simulated) setup.")
+    max_gpus = GpuCountFilter(help_text="At most this many GPUs in the largest real (not simulated) setup.")
+    baseline = django_filters.CharFilter(
+        method="filter_baseline",
+        help_text="Compared against this system: part of a baseline's name, or a catalogue paper's citation key.",
+    )
+    open_source = django_filters.CharFilter(
+        method="filter_open_source", help_text="The authors published code (true) or said they did not (false)."
+    )
+    mixed_gpus = django_filters.CharFilter(
+        method="filter_mixed_gpus", help_text="An evaluation setup mixes GPU types (true), or none does (false)."
+    )
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering",
         choices=[(key, key) for key in ORDERINGS],
@@ -53,14 +94,30 @@ class PaperFilter(django_filters.FilterSet):
 
     class Meta:
         model = Paper
-        fields = ["q", "category", "year_min", "year_max", "author", "venue", "has_code", "ordering"]
+        fields = [
+            "q",
+            "category",
+            "year_min",
+            "year_max",
+            "author",
+            "venue",
+            "has_code",
+            "gpu",
+            "vendor",
+            "min_gpus",
+            "max_gpus",
+            "baseline",
+            "open_source",
+            "mixed_gpus",
+            "ordering",
+        ]
 
     def filter_queryset(self, queryset):
         # Every filter narrows the set first; the search runs last, over what is left, so that its
         # ranked top matches are taken from the filtered papers; the ordering comes after it.
         data = self.form.cleaned_data
         for name, value in data.items():
-            if name not in ("q", "ordering"):
+            if name not in ("q", "ordering") and value not in (None, ""):
                 queryset = self.filters[name].filter(queryset, value)
         queryset = self.filter_terms(queryset)
         if data.get("q"):
@@ -114,3 +171,53 @@ class PaperFilter(django_filters.FilterSet):
 
     def filter_ordering(self, queryset, name, value):
         return queryset if ORDERINGS[value] is None else queryset.order_by(*ORDERINGS[value])
+
+    def filter_gpu(self, queryset, name, value):
+        names = [part.strip() for part in value.split(",") if part.strip()]
+        if not names:
+            return queryset
+        try:
+            type_ids = GpuLookup().resolve(names)
+        except UnknownGpus as exc:
+            raise InvalidQuery({"gpu": [str(exc)]}) from exc
+        return queryset.filter(evaluated_on(type_ids))
+
+    def filter_vendor(self, queryset, name, value):
+        known = GpuLookup().vendors()
+        asked = [part.strip().lower() for part in value.split(",") if part.strip()]
+        unknown = [vendor for vendor in asked if vendor not in known]
+        if unknown:
+            accepted = ", ".join(sorted(known))
+            raise InvalidQuery({"vendor": [f"Unknown vendor(s): {', '.join(unknown)}. Accepted: {accepted}."]})
+        matches = Q()
+        for vendor in asked:
+            matches |= Q(evaluated_on_vendor(known[vendor]))
+        return queryset.filter(matches) if asked else queryset
+
+    def filter_gpu_count(self, queryset, name, value):
+        lookup = "gte" if name == "min_gpus" else "lte"
+        return queryset.alias(largest_gpus=largest_real_gpus()).filter(**{f"largest_gpus__{lookup}": value})
+
+    def filter_baseline(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        named = Baseline.objects.filter(
+            Q(name__icontains=value) | Q(baseline_paper__citation_key=value), paper=OuterRef("pk")
+        )
+        measured = Result.objects.filter(baseline_paper__citation_key=value, paper=OuterRef("pk"))
+        return queryset.filter(Exists(named) | Exists(measured))
+
+    def filter_open_source(self, queryset, name, value):
+        return queryset.filter(evaluation__open_source=self._flag(name, value))
+
+    def filter_mixed_gpus(self, queryset, name, value):
+        mixed = with_mixed_gpus()
+        return queryset.filter(mixed) if self._flag(name, value) else queryset.exclude(mixed)
+
+    @staticmethod
+    def _flag(name: str, value: str) -> bool:
+        flag = parse_bool(value)
+        if flag is None:
+            raise InvalidQuery({name: [f"Must be true or false, not {value!r}."]})
+        return flag

@@ -7,10 +7,23 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from lib.cache import catalogue_generation, get_or_compute
 from papers.models import Paper
+from taxonomy.clusters import GpuLookup, evaluated_on_vendor, gpu_family, with_mixed_gpus
 from taxonomy.models import Baseline, Dimension, DimensionValue, Placement, Result, Setup, SetupGpu
 from taxonomy.services import category_tree
 
@@ -93,7 +106,10 @@ def filter_by_terms(queryset: QuerySet, term_ids: set[int]) -> QuerySet:
 
 
 def facet_counts(queryset: QuerySet) -> dict:
-    """Counts for the current result set: per category (subtree, each paper once), year, technique, workload.
+    """Counts for the current result set: per category (subtree, each paper once), year, technique, workload,
+    GPU model (memory variants counted together, as the gpu filter reads them), vendor, and the papers with a
+    code link (has_code), with code the authors published (open_source), with a setup that mixes GPU types
+    (mixed_gpus).
 
     Cached for settings.FACET_CACHE_SECONDS per distinct result set (its SQL) and catalogue generation (a
     committed write starts afresh): over 100,000 papers the four aggregates cost ~1 s, and the same
@@ -133,7 +149,49 @@ def _facet_counts(queryset: QuerySet) -> dict:
             for row in terms
             if row["dimension__slug"] == dimension
         ]
+    facets.update(_cluster_facets(queryset, paper_ids))
     return facets
+
+
+def _cluster_facets(queryset: QuerySet, paper_ids: QuerySet) -> dict:
+    """GPU model, vendor and flag counts (each paper once per item) in two grouped queries, through the same
+    SQL pieces the filters use."""
+    lookup = GpuLookup()
+    families: dict[str, list[int]] = {}
+    for gpu in lookup.types:
+        families.setdefault(gpu_family(gpu.name), []).append(gpu.pk)
+    family = Case(
+        *(When(gpu_type_id__in=ids, then=Value(name)) for name, ids in families.items()), output_field=CharField()
+    )
+    by_family = (
+        SetupGpu.objects.filter(setup__paper__in=paper_ids, gpu_type__isnull=False)
+        .annotate(family=family)
+        .values("family")
+        .annotate(n=Count("setup__paper", distinct=True))
+        .order_by()
+        if families
+        else []
+    )
+    vendors = sorted(set(lookup.vendors().values()))
+    counts = queryset.order_by().aggregate(
+        has_code=Count("pk", filter=~Q(code_url="")),
+        open_source=Count("pk", filter=Q(evaluation__open_source=True)),
+        mixed_gpus=Count("pk", filter=Q(with_mixed_gpus())),
+        **{f"vendor_{n}": Count("pk", filter=Q(evaluated_on_vendor(vendor))) for n, vendor in enumerate(vendors)},
+    )
+    vendor_items = [
+        {"slug": vendor.lower(), "name": vendor, "count": counts[f"vendor_{n}"]} for n, vendor in enumerate(vendors)
+    ]
+    return {
+        "gpu": [
+            {"slug": row["family"], "name": row["family"], "count": row["n"]}
+            for row in sorted(by_family, key=lambda row: (-row["n"], row["family"]))
+        ],
+        "vendor": sorted((item for item in vendor_items if item["count"]), key=lambda item: -item["count"]),
+        "has_code": [{"slug": "true", "name": "Has code", "count": counts["has_code"]}],
+        "open_source": [{"slug": "true", "name": "Code published", "count": counts["open_source"]}],
+        "mixed_gpus": [{"slug": "true", "name": "Mixed GPU types", "count": counts["mixed_gpus"]}],
+    }
 
 
 def _tree_order(nodes) -> list:

@@ -7,12 +7,15 @@ from taxonomy.catalogue import load_catalogue
 pytestmark = pytest.mark.django_db
 
 # Pages that show evaluation facts read six more: the paper's summary, setups, their GPU rows, results,
-# baselines and models, one query each whatever the number of papers.
+# baselines and models, one query each whatever the number of papers. The search page's GPU, vendor and
+# yes/no facets read three: the GPU types, the counts per GPU model, one aggregate for vendors and flags
+# (which also counts the papers with code, once a query of its own).
 PAGES = [
-    ("/", 14),
-    ("/?partial=1&q=pipeline&technique=ilp&workload=training&category=inter-pipeline&year_min=2020", 19),
-    ("/?q=hetp&page=1&ordering=-year&has_code=false", 15),
-    ("/?q=hetrogeneous", 16),  # a typo: the SQLite fallback retries with a corrected word
+    ("/", 16),
+    ("/?partial=1&q=pipeline&technique=ilp&workload=training&category=inter-pipeline&year_min=2020", 21),
+    ("/?q=hetp&page=1&ordering=-year&has_code=false", 17),
+    ("/?q=hetrogeneous", 18),  # a typo: the SQLite fallback retries with a corrected word
+    ("/?gpu=A100&vendor=nvidia&min_gpus=8&max_gpus=512&baseline=hexgen&open_source=true&mixed_gpus=true", 19),
     ("/taxonomy/", 6),
     ("/categories/inter-pipeline/", 15),
     ("/papers/park2020hetpipe/", 15),
