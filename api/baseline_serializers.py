@@ -4,6 +4,8 @@ often each system is a baseline, and a category's pairs that never compared (fro
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from taxonomy.baselines import UNCOMPARED_PAIRS_SHOWN
+
 
 def _paper_url(key: str, context: dict) -> str:
     return reverse("api:paper-detail", args=[key], request=context.get("request"))
@@ -53,3 +55,9 @@ class UncomparedPairSerializer(serializers.Serializer):
     earlier = PaperBriefSerializer()
     later = PaperBriefSerializer()
     years_apart = serializers.IntegerField()
+
+
+class UncomparedPairsSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="Which pairs are listed, in one sentence.")
+    count = serializers.IntegerField(help_text="How many such pairs there are in all.")
+    pairs = UncomparedPairSerializer(many=True, help_text=f"The most recent (at most {UNCOMPARED_PAIRS_SHOWN}).")

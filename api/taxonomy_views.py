@@ -7,6 +7,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.baseline_serializers import UncomparedPairsSerializer
 from api.pagination import PagePagination
 from api.renderers import CSVRenderer, JsonErrorsMixin, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
 from api.taxonomy_serializers import (
@@ -20,6 +21,7 @@ from api.taxonomy_serializers import (
 )
 from papers.models import Paper
 from taxonomy.awesome import awesome_markdown
+from taxonomy.baselines import UNCOMPARED_RULE, uncompared_pairs_in
 from taxonomy.compare import MAX_PAPERS, compare_papers
 from taxonomy.models import Category, ChangeRecord, DimensionValue, Placement
 from taxonomy.selectors import papers_for_listing
@@ -50,11 +52,15 @@ class CategoryTreeView(APIView):
         return Response(CategoryNodeSerializer(category_tree(source=placement_source(request)), many=True).data)
 
 
+class CategoryDetailWithPairsSerializer(CategoryDetailResponseSerializer):
+    uncompared_pairs = UncomparedPairsSerializer(help_text="Pairs of the category's papers that never compared.")
+
+
 class CategoryDetailView(APIView):
     """One category, its sub-categories, and the papers placed in it or below it."""
 
     @extend_schema(
-        responses=CategoryDetailResponseSerializer,
+        responses=CategoryDetailWithPairsSerializer,
         parameters=[
             OpenApiParameter("page", OpenApiTypes.INT, description="Page of the category's papers (from 1)."),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Papers per page, 1-100."),
@@ -72,6 +78,10 @@ class CategoryDetailView(APIView):
         # A large category is paged like the paper list (same `page` / `page_size`).
         data["papers"] = paginator.get_paginated_response(
             CategoryPaperSerializer(page, many=True, context=context).data
+        ).data
+        pairs, total = uncompared_pairs_in(node.category)
+        data["uncompared_pairs"] = UncomparedPairsSerializer(
+            {"rule": UNCOMPARED_RULE, "count": total, "pairs": pairs}, context=context
         ).data
         return Response(data)
 

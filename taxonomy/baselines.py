@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 
 from papers.models import Paper
+from taxonomy.compare import MAX_PAPERS
 from taxonomy.models import Baseline, Result
 
 MIN_USES_MAX = 1000
@@ -180,3 +181,10 @@ def uncompared_pairs(papers: list[Paper], *, limit: int = UNCOMPARED_PAIRS_SHOWN
     ]
     pairs.sort(key=lambda pair: (-pair.later.year, pair.years_apart, pair.later.title, pair.earlier.title))
     return pairs[:limit], len(pairs)
+
+
+def uncompared_pairs_in(category, *, limit: int = UNCOMPARED_PAIRS_SHOWN) -> tuple[list[UncomparedPair], int]:
+    """uncompared_pairs() of the public papers in `category` and below, the same papers its page compares
+    (the first MAX_PAPERS by year and title): three queries."""
+    papers = Paper.objects.public().in_category(category).order_by("year", "title")
+    return uncompared_pairs(list(papers[:MAX_PAPERS]), limit=limit)

@@ -4,7 +4,7 @@ import pytest
 
 from papers.models import Paper
 from taxonomy.models import Baseline, Result
-from tests.factories import make_paper
+from tests.factories import make_category, make_paper, place
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,30 @@ def test_the_schema_documents_the_parameters_with_their_bounds(api, db):
     assert parameters["page"]["minimum"] == 1
     detail = schema["components"]["schemas"]["PaperDetail"]["properties"]
     assert {"compared_against", "compared_by"} <= detail.keys()
+
+
+def test_category_detail_lists_the_pairs_that_never_compared(api, db, django_assert_max_num_queries):
+    category = make_category(slug="pipes")
+    old = make_paper(citation_key="old", title="Old", year=2020)
+    new = make_paper(citation_key="new", title="New", year=2023)
+    linked = make_paper(citation_key="linked", title="Linked", year=2022)
+    baseline(old, "Horovod")
+    baseline(new, "Megatron-LM")
+    baseline(linked, "Old", old)  # compared against Old
+    for paper in (old, new, linked, make_paper(year=2024)):  # the last records no baseline
+        place(paper, category)
+    with django_assert_max_num_queries(11) as before:
+        pairs = api.get("/api/categories/pipes/").json()["uncompared_pairs"]
+    assert "neither lists the other as a baseline" in pairs["rule"]
+    assert pairs["count"] == 2
+    assert [(p["earlier"]["key"], p["later"]["key"], p["years_apart"]) for p in pairs["pairs"]] == [
+        ("linked", "new", 1),
+        ("old", "new", 3),
+    ]
+    for n in range(20):
+        paper = make_paper(year=2000 + n)
+        baseline(paper, "Horovod")
+        place(paper, category)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        pairs = api.get("/api/categories/pipes/").json()["uncompared_pairs"]
+    assert pairs["count"] > 30 and len(pairs["pairs"]) == 30
