@@ -32,6 +32,15 @@ def _ticks(low: float, high: float) -> list[float]:
     return ticks
 
 
+def _round_up(value: float) -> float:
+    """The first of 2, 5, 10, 20, 50... at or above `value` (the axis ends just past the longest bar)."""
+    decade = 10 ** math.floor(math.log10(max(value, 1.0)))
+    for step in (*TICKS[1:], 10):
+        if decade * step >= value:
+            return float(decade * step)
+    return float(decade * 10)  # pragma: no cover - 10 x decade is always at or above value
+
+
 def speedup_chart(groups: list[HeadlineGroup]) -> Chart:
     columns = ["Paper", "Category", "Headline speedup", "Metric", "Baseline", "Evidence"]
     rows = [
@@ -46,8 +55,7 @@ def _bars(groups: list[HeadlineGroup]) -> SafeString:
     values = [h.value for group in groups for h in group.headlines]
     low = min(1.0, min(values))
     low = 10 ** math.floor(math.log10(low)) if low < 1 else 1.0
-    high = max(values)
-    high = 10 ** math.ceil(math.log10(high)) if high > 1 else 10.0
+    high = _round_up(max(values, default=1.0))
     plot_left, plot_right = LABEL_W, WIDTH - NOTE_W
     span = math.log10(high) - math.log10(low)
 
