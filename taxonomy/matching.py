@@ -1,23 +1,17 @@
-"""Match my cluster: public papers ranked by how close their evaluated setups are to a cluster someone
-describes (GET /api/match/ and the /match/ page read the same parameters through parse_cluster).
+"""Match my cluster: public papers ranked by how close their evaluated setups are to a described cluster
+(GET /api/match/ and the /match/ page read the same parameters through parse_cluster).
 
-A setup's score is a weighted mean of components, each in [0, 1]:
+A setup's score is a weighted mean of components in [0, 1] (the weights of those asked for add up to 1):
+gpu_types 0.35, the share of your GPUs whose family (A100 for A100-80GB) the setup has; vendors 0.10, in
+common / in either; scale 0.20, 1 - min(1, |log2(its GPUs) - log2(yours)| / 4); compute_ratio 0.10, the same
+on fastest / slowest peak FP16 TFLOPS (1 for one speed) over 2; interconnect 0.15 when asked, its links name
+that class; workload 0.10 when asked, the paper's terms ("both" matches either; asking both, one gets half).
+A missing fact scores 0 and is never a reason. A paper scores as its best setup; ties go to the newer paper,
+then the title; papers without a setup come last, never dropped.
 
-- gpu_types (0.35): the share of the described GPUs whose family (A100 for A100-80GB) the setup has;
-- vendors (0.10): vendors in common / vendors in either (Jaccard);
-- scale (0.20): 1 - min(1, |log2(setup GPUs) - log2(your GPUs)| / 4), so 16 times more or fewer scores 0;
-- compute_ratio (0.10): the same on fastest / slowest peak FP16 TFLOPS (1 for one GPU speed), span 2;
-- interconnect (0.15, only when asked): the setup's links name that class (taxonomy.clusters);
-- workload (0.10, only when asked): the paper's workload terms; "both" on either side matches training and
-  inference, and asking for both gives a paper on one of them half.
-
-The weights of the components asked for add up to 1. A fact the catalogue lacks (a count, a TFLOPS figure)
-scores 0 and is never given as a reason. A paper's score is its best setup's; ties go to the newer paper,
-then the title. Papers without a setup come after all others, marked, never dropped.
-
-Reading stays lean at 100,000 papers: the setups' facts are read with a few values_list() queries into
-plain tuples (setups with the same facts share one signature, scored once), kept per process under the
-catalogue generation for FACET_CACHE_SECONDS; only the page's papers are read as model instances.
+Lean at 100,000 papers: setups are read with values_list() into plain tuples (setups with equal facts share
+one signature, scored once), kept per process under the catalogue generation for FACET_CACHE_SECONDS; only
+the page's papers become model instances.
 """
 
 import math
@@ -25,6 +19,7 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import add
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -178,6 +173,14 @@ class SetupFacts:
     workloads: dict[int, frozenset[str]]
     without_setup: int
 
+    def __post_init__(self):
+        # Flat per-paper columns, so that scoring 100,000 papers is a few list comprehensions.
+        self.signature_sets = [tuple({index for _setup, index in setups}) for _pk, setups in self.papers]
+        held = [self.workloads.get(pk, frozenset()) for pk, _setups in self.papers]
+        self.workload_sets = list(dict.fromkeys(held))
+        position = {workloads: n for n, workloads in enumerate(self.workload_sets)}
+        self.workload_of = [position[workloads] for workloads in held]
+
 
 _cached: dict = {"key": None, "until": 0.0, "facts": None}
 
@@ -283,11 +286,6 @@ def score_workload(paper_workloads: frozenset[str], asked: str) -> float:
     return 0.0
 
 
-def weighted(components: dict[str, float]) -> float:
-    total = sum(WEIGHTS[name] for name in components)
-    return round(sum(WEIGHTS[name] * value for name, value in components.items()) / total, 4)
-
-
 def reasons_for(signature: Signature, components: dict[str, float], cluster: Cluster, paper_workloads) -> list[str]:
     """The components that matched, in words: "shares A100", "24 GPUs like yours", "Ethernet"..."""
     reasons = []
@@ -342,34 +340,37 @@ class Ranking:
     def __init__(self, cluster: Cluster, facts: SetupFacts):
         self.cluster, self.facts = cluster, facts
         scored = [score_signature(signature, cluster) for signature in facts.signatures]
-        totals = [weighted(components) for components in scored]
         self.components = scored
-        ranked = []
-        for paper_id, setups in facts.papers:
-            best_setup, best_index = setups[0]
-            for setup_id, index in setups[1:]:  # the first of equally good setups
-                if totals[index] > totals[best_index]:
-                    best_setup, best_index = setup_id, index
-            score = totals[best_index]
-            if cluster.workload:
-                parts = {**scored[best_index], "workload": score_workload(self._workloads(paper_id), cluster.workload)}
-                score = weighted(parts)
-            ranked.append((score, paper_id, best_setup, best_index))
-        ranked.sort(key=lambda item: -item[0])  # stable: ties keep newest-first, then title
-        self.ranked = ranked
+        # Sums in millionths: integers add exactly, so equal scores tie and fall back to newest-first order.
+        sums = [round(sum(WEIGHTS[name] * value for name, value in parts.items()) * 1e6) for parts in scored]
+        asked = [name for name in WEIGHTS if name != "workload" and (name != "interconnect" or cluster.interconnect)]
+        self.weight = sum(WEIGHTS[name] for name in asked) + (WEIGHTS["workload"] if cluster.workload else 0)
+        at = sums.__getitem__
+        totals = [max(map(at, indexes)) for indexes in facts.signature_sets]  # a paper's best setup
+        if cluster.workload:
+            bonus = [
+                round(WEIGHTS["workload"] * score_workload(held, cluster.workload) * 1e6)
+                for held in facts.workload_sets
+            ]
+            totals = list(map(add, totals, map(bonus.__getitem__, facts.workload_of)))
+        self.sums, self.totals = sums, totals
+        self.order = sorted(range(len(totals)), key=totals.__getitem__, reverse=True)  # stable
 
-    def _workloads(self, paper_id: int) -> frozenset[str]:
-        return self.facts.workloads.get(paper_id, frozenset())
+    def _best(self, n: int) -> tuple:
+        """(score, paper id, setup id, signature index) of the n-th paper's best setup (its first if several)."""
+        paper_id, setups = self.facts.papers[n]
+        setup_id, index = max(setups, key=lambda setup: (self.sums[setup[1]], -setups.index(setup)))
+        return round(self.totals[n] / 1e6 / self.weight, 4), paper_id, setup_id, index
 
     def __len__(self) -> int:
-        return len(self.ranked) + self.facts.without_setup
+        return len(self.order) + self.facts.without_setup
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop, _step = index.indices(len(self))
-        matched = self.ranked[start:stop]
-        rest_start, rest_stop = max(0, start - len(self.ranked)), max(0, stop - len(self.ranked))
+        matched = [self._best(n) for n in self.order[start:stop]]
+        rest_start, rest_stop = max(0, start - len(self.order)), max(0, stop - len(self.order))
         without = []
         if rest_stop > rest_start:
             rest = Paper.objects.public().filter(~_has_setup()).order_by(*NEWEST_FIRST)
@@ -381,11 +382,10 @@ class Ranking:
         for score, paper_id, setup_id, index_ in matched:
             if paper_id not in papers or setup_id not in setups:
                 continue  # changed since the facts were read (kept up to FACET_CACHE_SECONDS)
-            components = dict(self.components[index_])
+            components, held = dict(self.components[index_]), self.facts.workloads.get(paper_id, frozenset())
             if self.cluster.workload:
-                components["workload"] = score_workload(self._workloads(paper_id), self.cluster.workload)
-            signature = self.facts.signatures[index_]
-            reasons = reasons_for(signature, components, self.cluster, self._workloads(paper_id))
+                components["workload"] = score_workload(held, self.cluster.workload)
+            reasons = reasons_for(self.facts.signatures[index_], components, self.cluster, held)
             summary = SetupSummary.of(setups[setup_id])
             rows.append(MatchRow(papers[paper_id], score, summary, reasons, components))
         rows.extend(MatchRow(papers[pk]) for pk in without if pk in papers)
