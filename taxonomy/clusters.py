@@ -156,6 +156,33 @@ def evaluated_on_vendor(vendor: str, via: str = "") -> Exists:
     return Exists(SetupGpu.objects.filter(of_vendor, setup__paper=_paper(via)))
 
 
+def comma_list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def on_gpus(raw: str, via: str = "") -> Exists:
+    """The filter `gpu=A100,V100` (any of; a model includes its memory variants). ValueError (UnknownGpus for
+    unknown names) when it names nothing the catalogue knows."""
+    names = comma_list(raw)
+    if not names:
+        raise ValueError("Give one or more GPU type names, comma-separated.")
+    return evaluated_on(GpuLookup().resolve(names), via)
+
+
+def of_vendors(raw: str, via: str = "") -> Q:
+    """The filter `vendor=amd,nvidia` (any of, any case); ValueError naming unknown vendors."""
+    known = GpuLookup().vendors()
+    asked = comma_list(raw)
+    unknown = [vendor for vendor in asked if vendor.lower() not in known]
+    if unknown or not asked:
+        accepted = ", ".join(sorted(known))
+        raise ValueError(f"Unknown vendor(s): {', '.join(unknown) or repr(raw)}. Accepted: {accepted}.")
+    any_of = Q()
+    for vendor in asked:
+        any_of |= Q(evaluated_on_vendor(known[vendor.lower()], via))
+    return any_of
+
+
 def with_mixed_gpus(via: str = "") -> Exists:
     """A setup of the paper mixes GPU types (an unlinked row counts by its text, as Setup.mixed_gpu_types)."""
     kind = Coalesce(Cast("gpus__gpu_type_id", CharField()), "gpus__type_text")

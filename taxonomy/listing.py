@@ -8,14 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from lib.params import parse_bool
 from papers.models import Authorship, Paper
 from papers.search import SearchQueryError
-from taxonomy.clusters import (
-    GpuLookup,
-    UnknownGpus,
-    evaluated_on,
-    evaluated_on_vendor,
-    largest_real_gpus,
-    with_mixed_gpus,
-)
+from taxonomy.clusters import largest_real_gpus, of_vendors, on_gpus, with_mixed_gpus
 from taxonomy.models import Baseline, Category, Result
 from taxonomy.selectors import filter_by_terms, resolve_terms, term_dimensions
 
@@ -173,26 +166,17 @@ class PaperFilter(django_filters.FilterSet):
         return queryset if ORDERINGS[value] is None else queryset.order_by(*ORDERINGS[value])
 
     def filter_gpu(self, queryset, name, value):
-        names = [part.strip() for part in value.split(",") if part.strip()]
-        if not names:
-            return queryset
-        try:
-            type_ids = GpuLookup().resolve(names)
-        except UnknownGpus as exc:
-            raise InvalidQuery({"gpu": [str(exc)]}) from exc
-        return queryset.filter(evaluated_on(type_ids))
+        return queryset.filter(self._condition(name, on_gpus, value))
 
     def filter_vendor(self, queryset, name, value):
-        known = GpuLookup().vendors()
-        asked = [part.strip().lower() for part in value.split(",") if part.strip()]
-        unknown = [vendor for vendor in asked if vendor not in known]
-        if unknown:
-            accepted = ", ".join(sorted(known))
-            raise InvalidQuery({"vendor": [f"Unknown vendor(s): {', '.join(unknown)}. Accepted: {accepted}."]})
-        matches = Q()
-        for vendor in asked:
-            matches |= Q(evaluated_on_vendor(known[vendor]))
-        return queryset.filter(matches) if asked else queryset
+        return queryset.filter(self._condition(name, of_vendors, value))
+
+    @staticmethod
+    def _condition(name: str, build, value: str):
+        try:
+            return build(value)
+        except ValueError as exc:
+            raise InvalidQuery({name: [str(exc)]}) from exc
 
     def filter_gpu_count(self, queryset, name, value):
         lookup = "gte" if name == "min_gpus" else "lte"

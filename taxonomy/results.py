@@ -19,15 +19,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from lib.params import parse_bool
 from papers.models import Paper
-from taxonomy.clusters import (
-    GpuLookup,
-    SetupSummary,
-    UnknownGpus,
-    evaluated_on,
-    evaluated_on_vendor,
-    largest_real_gpus,
-    with_simulated_setup,
-)
+from taxonomy.clusters import SetupSummary, comma_list, largest_real_gpus, of_vendors, on_gpus, with_simulated_setup
 from taxonomy.listing import InvalidQuery
 from taxonomy.models import Category, Dimension, DimensionValue, Placement, Result, Setup, SetupGpu
 from taxonomy.selectors import resolve_terms
@@ -60,8 +52,12 @@ def _whole_number(name: str, raw: str, low: int, high: int) -> int:
     return int(text)
 
 
-def _names(raw: str) -> list[str]:
-    return [part.strip() for part in raw.split(",") if part.strip()]
+def _condition(name: str, build, value: str):
+    """A taxonomy.clusters filter over the result's paper; its ValueError becomes the parameter's message."""
+    try:
+        return build(value, via="paper__")
+    except ValueError as exc:
+        raise InvalidQuery({name: [str(exc)]}) from exc
 
 
 class ResultFilter(django_filters.FilterSet):
@@ -133,26 +129,10 @@ class ResultFilter(django_filters.FilterSet):
         return queryset.filter(metric=value)
 
     def filter_gpu(self, queryset, name, value):
-        names = _names(value)
-        if not names:
-            raise InvalidQuery({name: ["Give one or more GPU type names, comma-separated."]})
-        try:
-            type_ids = GpuLookup().resolve(names)
-        except UnknownGpus as exc:
-            raise InvalidQuery({name: [str(exc)]}) from exc
-        return queryset.filter(evaluated_on(type_ids, via="paper__"))
+        return queryset.filter(_condition(name, on_gpus, value))
 
     def filter_vendor(self, queryset, name, value):
-        known = GpuLookup().vendors()
-        wanted = _names(value)
-        unknown = [vendor for vendor in wanted if vendor.lower() not in known]
-        if unknown or not wanted:
-            accepted = ", ".join(sorted(known.values(), key=str.lower))
-            raise InvalidQuery({name: [f"Unknown vendor(s): {', '.join(unknown) or value!r}. Accepted: {accepted}."]})
-        any_of = Q()
-        for vendor in wanted:
-            any_of |= Q(evaluated_on_vendor(known[vendor.lower()], via="paper__"))
-        return queryset.filter(any_of)
+        return queryset.filter(_condition(name, of_vendors, value))
 
     def filter_category(self, queryset, name, value):
         category = Category.objects.filter(slug=value).first()
@@ -163,7 +143,7 @@ class ResultFilter(django_filters.FilterSet):
 
     def filter_workload(self, queryset, name, value):
         dimension = Dimension.objects.filter(slug=WORKLOAD_DIMENSION, kind=Dimension.Kind.TERMS).first()
-        slugs = _names(value)
+        slugs = comma_list(value)
         if dimension is None or not slugs:
             raise InvalidQuery({name: [f"Unknown workload term(s): {value!r}."]})
         term_ids, unknown = resolve_terms(dimension, slugs)
