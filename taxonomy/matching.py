@@ -9,32 +9,28 @@ that class; workload 0.10 when asked, the paper's terms ("both" matches either; 
 A missing fact scores 0 and is never a reason. A paper scores as its best setup; ties go to the newer paper,
 then the title; papers without a setup come last, never dropped.
 
-Lean at 100,000 papers: setups are read with values_list() into plain tuples (setups with equal facts share
-one signature, scored once), kept per process under the catalogue generation for FACET_CACHE_SECONDS; only
-the page's papers become model instances.
+Lean at 100,000 papers: the setups' facts come from taxonomy.matching_facts as plain tuples, each distinct
+part scored once; only the page's papers become model instances.
 """
 
 import math
 import re
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from operator import add
 
-from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Prefetch
 
-from lib.cache import catalogue_generation
 from papers.models import Paper
-from taxonomy.clusters import INTERCONNECTS, GpuLookup, SetupSummary, UnknownGpus, gpu_family, interconnect_classes
+from taxonomy.clusters import INTERCONNECTS, GpuLookup, SetupSummary, UnknownGpus, gpu_family
 from taxonomy.listing import InvalidQuery
-from taxonomy.models import Dimension, DimensionValue, GpuType, Setup, SetupGpu
+from taxonomy.matching_facts import NEWEST_FIRST, WORKLOAD_DIMENSION, SetupFacts, Signature, has_setup, setup_facts
+from taxonomy.models import Dimension, Setup, SetupGpu
 from taxonomy.selectors import papers_for_listing, resolve_terms
 
 MAX_ROWS = 32
 MAX_COUNT = 100_000
 MAX_SPEC_CHARS = 2_000
-WORKLOAD_DIMENSION = "workload"
 WORKLOADS = ("training", "inference", "both")
 WEIGHTS = dict(gpu_types=0.35, vendors=0.10, scale=0.20, compute_ratio=0.10, interconnect=0.15, workload=0.10)
 SCALE_SPAN = 4.0  # log2 steps (16x) at which scale similarity reaches 0
@@ -64,14 +60,8 @@ class Cluster:
         return sum(row.count for row in self.rows)
 
     def as_dict(self) -> dict:
-        return {
-            "gpus": [{"name": r.name, "family": r.family, "count": r.count, "types": list(r.types)} for r in self.rows],
-            "total_gpus": self.total_gpus,
-            "vendors": sorted(self.vendors),
-            "compute_ratio": self.compute_ratio,
-            "interconnect": self.interconnect,
-            "workload": self.workload,
-        }
+        gpus = [asdict(row) for row in self.rows]
+        return {**asdict(self), "gpus": gpus, "total_gpus": self.total_gpus, "vendors": sorted(self.vendors)}
 
 
 def parse_cluster(params: Mapping[str, str], lookup: GpuLookup | None = None) -> Cluster:
@@ -95,15 +85,15 @@ def parse_cluster(params: Mapping[str, str], lookup: GpuLookup | None = None) ->
 
 
 def _parse_gpus(raw: str, lookup: GpuLookup | None, errors: dict) -> list:
-    if not raw.strip():
-        errors["gpus"] = ["Describe your GPUs as NAME:COUNT pairs, comma-separated, e.g. gpus=A100:8,V100:16."]
-        return []
-    if len(raw) > MAX_SPEC_CHARS:
-        errors["gpus"] = [f"At most {MAX_SPEC_CHARS} characters."]
-        return []
     pieces = [piece for piece in raw.split(",") if piece.strip()]
-    if len(pieces) > MAX_ROWS:
-        errors["gpus"] = [f"At most {MAX_ROWS} GPU types, not {len(pieces)}."]
+    if not pieces or len(raw) > MAX_SPEC_CHARS or len(pieces) > MAX_ROWS:
+        errors["gpus"] = [
+            "Describe your GPUs as NAME:COUNT pairs, comma-separated, e.g. gpus=A100:8,V100:16."
+            if not pieces
+            else f"At most {MAX_SPEC_CHARS} characters."
+            if len(raw) > MAX_SPEC_CHARS
+            else f"At most {MAX_ROWS} GPU types, not {len(pieces)}."
+        ]
         return []
     problems, parsed = [], []
     for piece in pieces:
@@ -126,11 +116,7 @@ def _parse_gpus(raw: str, lookup: GpuLookup | None, errors: dict) -> list:
         return []
     merged: dict[str, list] = {}
     for name, count in parsed:
-        key = lookup.key(name)
-        if key in merged:
-            merged[key][1] += count
-        else:
-            merged[key] = [name, count, lookup.matching(name)]
+        merged.setdefault(lookup.key(name), [name, 0, lookup.matching(name)])[1] += count
     rows = []
     for name, count, types in merged.values():
         speeds = [float(gpu.fp16_tflops) for gpu in types if gpu.fp16_tflops is not None]
@@ -151,130 +137,45 @@ def _parse_workload(slug: str, errors: dict) -> str | None:
     return next(term.slug for term in dimension.terms.all() if term.pk in ids)  # a former slug: its term now
 
 
-# --- The catalogue's setups as plain facts -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Signature:
-    """What scoring needs of a setup; setups with the same facts share one."""
-
-    families: frozenset[str]  # lookup keys of the families of its linked GPU types
-    vendors: frozenset[str]
-    total: int | None  # None when a row has no count
-    ratio: float | None  # fastest / slowest TFLOPS; None unless every row's figure is known
-    classes: tuple[str, ...]
-
-
-@dataclass
-class SetupFacts:
-    signatures: list[Signature]
-    # Public papers with a setup, newest first then by title: (paper id, ((setup id, signature index), ...)).
-    papers: list[tuple[int, tuple[tuple[int, int], ...]]]
-    workloads: dict[int, frozenset[str]]
-    without_setup: int
-
-    def __post_init__(self):
-        # Flat per-paper columns, so that scoring 100,000 papers is a few list comprehensions.
-        self.signature_sets = [tuple({index for _setup, index in setups}) for _pk, setups in self.papers]
-        held = [self.workloads.get(pk, frozenset()) for pk, _setups in self.papers]
-        self.workload_sets = list(dict.fromkeys(held))
-        position = {workloads: n for n, workloads in enumerate(self.workload_sets)}
-        self.workload_of = [position[workloads] for workloads in held]
-
-
-_cached: dict = {"key": None, "until": 0.0, "facts": None}
-
-
-def setup_facts(gpu_types: list[GpuType]) -> SetupFacts:
-    """The facts of every public setup (four queries), kept per process for FACET_CACHE_SECONDS under the
-    catalogue generation, so a committed write is seen at once where the generation is shared."""
-    seconds = settings.FACET_CACHE_SECONDS
-    if not seconds:
-        return _read_setup_facts(gpu_types)
-    key = catalogue_generation()
-    if _cached["key"] == key and _cached["until"] > time.monotonic():
-        return _cached["facts"]
-    facts = _read_setup_facts(gpu_types)
-    _cached.update(key=key, until=time.monotonic() + seconds, facts=facts)
-    return facts
-
-
-def _has_setup():
-    return Exists(Setup.objects.filter(paper=OuterRef("pk")))
-
-
-NEWEST_FIRST = (F("year").desc(nulls_last=True), "title", "pk")
-
-
-def _read_setup_facts(gpu_types: list[GpuType]) -> SetupFacts:
-    types = {
-        gpu.pk: (GpuLookup.key(gpu_family(gpu.name)), gpu.vendor, float(gpu.fp16_tflops) if gpu.fp16_tflops else None)
-        for gpu in gpu_types
-    }
-    public = Paper.objects.public()
-    rows: dict[int, list] = {}
-    gpu_rows = SetupGpu.objects.filter(setup__paper__status=Paper.Status.PUBLIC).order_by()
-    for setup_id, type_id, count in gpu_rows.values_list("setup_id", "gpu_type_id", "count"):
-        rows.setdefault(setup_id, []).append((types.get(type_id), count))
-    signatures: dict[Signature, int] = {}
-    setups_of: dict[int, list] = {}
-    setups = Setup.objects.filter(paper__status=Paper.Status.PUBLIC).order_by("paper_id", "position", "pk")
-    for setup_id, paper_id, interconnect in setups.values_list("pk", "paper_id", "interconnect"):
-        signature = _signature(rows.get(setup_id, []), interconnect)
-        index = signatures.setdefault(signature, len(signatures))
-        setups_of.setdefault(paper_id, []).append((setup_id, index))
-    order = public.filter(_has_setup()).order_by(*NEWEST_FIRST).values_list("pk", flat=True)
-    workloads: dict[int, set] = {}
-    values = DimensionValue.objects.filter(
-        dimension__slug=WORKLOAD_DIMENSION, term__isnull=False, paper__status=Paper.Status.PUBLIC
-    ).order_by()
-    for paper_id, slug in values.values_list("paper_id", "term__slug"):
-        workloads.setdefault(paper_id, set()).add(slug)
-    return SetupFacts(
-        signatures=list(signatures),
-        papers=[(pk, tuple(setups_of[pk])) for pk in order if pk in setups_of],
-        workloads={pk: frozenset(slugs) for pk, slugs in workloads.items()},
-        without_setup=public.filter(~_has_setup()).count(),
-    )
-
-
-def _signature(rows: list, interconnect) -> Signature:
-    linked = [gpu for gpu, _count in rows if gpu is not None]
-    counts = [count for _gpu, count in rows]
-    speeds = [gpu[2] for gpu in linked]
-    known = rows and len(linked) == len(rows) and None not in speeds
-    texts = [str(text) for text in interconnect] if isinstance(interconnect, list) else []
-    return Signature(
-        families=frozenset(gpu[0] for gpu in linked),
-        vendors=frozenset(gpu[1] for gpu in linked),
-        total=sum(counts) if counts and None not in counts else None,
-        ratio=round(max(speeds) / min(speeds), 2) if known else None,
-        classes=tuple(interconnect_classes(texts)),
-    )
-
-
 # --- Scoring ------------------------------------------------------------------------------------------------
 
 
-def _closeness(a: float, b: float, span: float) -> float:
-    return 1.0 - min(1.0, abs(math.log2(a) - math.log2(b)) / span)
+COMPONENTS = ("gpu_types", "vendors", "scale", "compute_ratio", "interconnect")
+
+
+def _closeness(log_a: float | None, log_b: float | None, span: float) -> float:
+    return 0.0 if log_a is None or log_b is None else max(0.0, 1.0 - abs(log_a - log_b) / span)
+
+
+def _yours(cluster: Cluster) -> tuple:
+    """What scoring needs of the cluster, worked out once per request."""
+    ratio = math.log2(cluster.compute_ratio) if cluster.compute_ratio else None
+    families = [(GpuLookup.key(row.family), row.count) for row in cluster.rows]
+    return families, cluster.total_gpus, cluster.vendors, math.log2(cluster.total_gpus), ratio, cluster.interconnect
+
+
+def _gpu_part(part: tuple, yours: tuple) -> tuple[float, float]:
+    (fams, vendors), (families, total, vendors_yours, *_rest) = part, yours
+    shared = sum([count for key, count in families if key in fams]) / total
+    return shared, len(vendors_yours & vendors) / len(vendors_yours | vendors) if vendors else 0.0
+
+
+def _score(signature: Signature, yours: tuple) -> tuple[float, ...]:
+    """The components of one setup, in COMPONENTS order."""
+    *_gpus, total_yours, ratio_yours, asked = yours
+    return (
+        *_gpu_part((signature.families, signature.vendors), yours),
+        _closeness(signature.total_log, total_yours, SCALE_SPAN),
+        _closeness(signature.ratio_log, ratio_yours, RATIO_SPAN),
+        1.0 if asked and asked in signature.classes else 0.0,
+    )
 
 
 def score_signature(signature: Signature, cluster: Cluster) -> dict[str, float]:
     """The components of one setup against the cluster (workload is the paper's, see score_workload)."""
-    user_total = cluster.total_gpus
-    shared = sum(row.count for row in cluster.rows if GpuLookup.key(row.family) in signature.families)
-    either = cluster.vendors | signature.vendors
-    components = {
-        "gpu_types": shared / user_total,
-        "vendors": len(cluster.vendors & signature.vendors) / len(either) if signature.vendors else 0.0,
-        "scale": _closeness(signature.total, user_total, SCALE_SPAN) if signature.total else 0.0,
-        "compute_ratio": _closeness(signature.ratio, cluster.compute_ratio, RATIO_SPAN)
-        if signature.ratio and cluster.compute_ratio
-        else 0.0,
-    }
-    if cluster.interconnect:
-        components["interconnect"] = 1.0 if cluster.interconnect in signature.classes else 0.0
+    components = dict(zip(COMPONENTS, _score(signature, _yours(cluster)), strict=True))
+    if not cluster.interconnect:
+        del components["interconnect"]
     return components
 
 
@@ -339,10 +240,15 @@ class Ranking:
 
     def __init__(self, cluster: Cluster, facts: SetupFacts):
         self.cluster, self.facts = cluster, facts
-        scored = [score_signature(signature, cluster) for signature in facts.signatures]
-        self.components = scored
-        # Sums in millionths: integers add exactly, so equal scores tie and fall back to newest-first order.
-        sums = [round(sum(WEIGHTS[name] * value for name, value in parts.items()) * 1e6) for parts in scored]
+        # Each distinct part once, then each signature's sum in millionths: integers add exactly, so equal
+        # scores tie and keep newest-first order. The same formulas as _score, by part.
+        yours = _yours(cluster)
+        w_gpu, w_vendor, w_scale, w_ratio, w_link = (WEIGHTS[name] * 1e6 for name in COMPONENTS)
+        gpu = [w_gpu * shared + w_vendor * vendor for shared, vendor in (_gpu_part(p, yours) for p in facts.gpu_parts)]
+        scale = [w_scale * _closeness(log, yours[3], SCALE_SPAN) for log in facts.scale_parts]
+        ratio = [w_ratio * _closeness(log, yours[4], RATIO_SPAN) for log in facts.ratio_parts]
+        link = [w_link if cluster.interconnect in classes else 0.0 for classes in facts.link_parts]
+        sums = [int(gpu[g] + scale[s] + ratio[r] + link[i] + 0.5) for g, s, r, i in facts.signature_parts]
         asked = [name for name in WEIGHTS if name != "workload" and (name != "interconnect" or cluster.interconnect)]
         self.weight = sum(WEIGHTS[name] for name in asked) + (WEIGHTS["workload"] if cluster.workload else 0)
         at = sums.__getitem__
@@ -373,7 +279,7 @@ class Ranking:
         rest_start, rest_stop = max(0, start - len(self.order)), max(0, stop - len(self.order))
         without = []
         if rest_stop > rest_start:
-            rest = Paper.objects.public().filter(~_has_setup()).order_by(*NEWEST_FIRST)
+            rest = Paper.objects.public().filter(~has_setup()).order_by(*NEWEST_FIRST)
             without = list(rest.values_list("pk", flat=True)[rest_start:rest_stop])
         papers = papers_for_listing().in_bulk([item[1] for item in matched] + without)
         gpus = Prefetch("gpus", queryset=SetupGpu.objects.select_related("gpu_type"))
@@ -382,7 +288,8 @@ class Ranking:
         for score, paper_id, setup_id, index_ in matched:
             if paper_id not in papers or setup_id not in setups:
                 continue  # changed since the facts were read (kept up to FACET_CACHE_SECONDS)
-            components, held = dict(self.components[index_]), self.facts.workloads.get(paper_id, frozenset())
+            components = score_signature(self.facts.signatures[index_], self.cluster)
+            held = self.facts.workloads.get(paper_id, frozenset())
             if self.cluster.workload:
                 components["workload"] = score_workload(held, self.cluster.workload)
             reasons = reasons_for(self.facts.signatures[index_], components, self.cluster, held)
