@@ -177,3 +177,17 @@ def test_bad_descriptions_name_the_parameter_and_the_problem(papers, params, par
     message = " ".join(caught.value.errors[parameter])
     for word in words:
         assert word in message
+
+
+def test_the_setup_facts_are_kept_until_the_catalogue_changes(settings):
+    from lib.cache import bump_generation
+
+    settings.FACET_CACHE_SECONDS = 60
+    types = make_gpu_types()
+    add_setup(make_paper(citation_key="first", title="B"), [("T4", 4)], types)
+    assert len(match_papers({"gpus": "T4:4"})) == 1
+    add_setup(make_paper(citation_key="second", title="A"), [("T4", 4)], types)
+    assert len(match_papers({"gpus": "T4:4"})) == 1  # the facts of this generation, read once
+    bump_generation()  # what a committed write does (papers.signals.catalogue_changed)
+    ranking = match_papers({"gpus": "T4:4"})
+    assert [row.paper.citation_key for row in ranking[0:2]] == ["second", "first"]  # tie: same year, by title
