@@ -5,15 +5,23 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from taxonomy.compare import to_csv, to_latex, to_markdown
 
 
-class _ComparisonRenderer(BaseRenderer):
+class TextExportRenderer(BaseRenderer):
+    """A core export function as a renderer: `convert` turns the view's data into the file's text."""
+
     charset = "utf-8"
     convert = None
+    filename = "export"
+    disposition = "inline"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
         if response is not None:
-            response["Content-Disposition"] = f'inline; filename="comparison.{self.format}"'
+            response["Content-Disposition"] = f'{self.disposition}; filename="{self.filename}.{self.format}"'
         return type(self).convert(data)
+
+
+class _ComparisonRenderer(TextExportRenderer):
+    filename = "comparison"
 
 
 class CSVRenderer(_ComparisonRenderer):

@@ -1,19 +1,12 @@
 """Renderers of the results ledger: ?format=csv|md|tex give the same rows as the JSON, every one of them."""
 
-from rest_framework.renderers import BaseRenderer
-
+from api.renderers import TextExportRenderer
 from taxonomy.results_exports import to_csv, to_latex, to_markdown
 
 
-class _LedgerRenderer(BaseRenderer):
-    charset = "utf-8"
-    convert = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="results.{self.format}"'
-        return type(self).convert(data)
+class _LedgerRenderer(TextExportRenderer):
+    filename = "results"
+    disposition = "attachment"
 
 
 class LedgerCSVRenderer(_LedgerRenderer):

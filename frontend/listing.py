@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from frontend.paging import PageLinks
 from frontend.search_facets import ActiveFilter, FacetItem, add_facets
 from papers.search import SearchQueryError, add_snippets, clean_query, highlight, parse_query
 from taxonomy.listing import ORDERINGS, InvalidQuery, PaperFilter
@@ -48,7 +49,7 @@ SNIPPET_CHARS = 240
 
 
 @dataclass
-class SearchPage:
+class SearchPage(PageLinks):
     params: dict[str, str]
     page: Page
     facets: list[tuple[str, str, list[FacetItem]]] = field(default_factory=list)  # (param, heading, items)
@@ -91,25 +92,6 @@ class SearchPage:
     @property
     def hidden_for_search(self) -> list[tuple[str, str]]:
         return self.hidden_except("q")
-
-    @property
-    def prev_url(self) -> str | None:
-        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.url(page=self.page.next_page_number()) if self.page.has_next() else None
-
-    @property
-    def page_links(self) -> list[tuple[int | None, str | None]]:
-        """(number, url) around the current page; (None, None) marks a gap."""
-        links = []
-        for number in self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1):
-            if number == Paginator.ELLIPSIS:
-                links.append((None, None))
-            else:
-                links.append((number, self.url(page=number) if number != self.page.number else None))
-        return links
 
     @property
     def title(self) -> str:

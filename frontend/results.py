@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from frontend import selection
 from frontend.charts import Chart
+from frontend.paging import PageLinks
 from frontend.results_chart import speedup_chart
 from taxonomy.clusters import GpuLookup
 from taxonomy.listing import InvalidQuery
@@ -58,7 +59,7 @@ EXPORTS = (("CSV", "csv"), ("Markdown", "md"), ("LaTeX", "tex"))
 
 
 @dataclass
-class LedgerPage:
+class LedgerPage(PageLinks):
     params: dict[str, str]
     page: Page
     rows: list[dict]
@@ -99,24 +100,6 @@ class LedgerPage:
         filters = {name: value for name, value in self.params.items() if name != "page"}
         api = reverse("api:results")
         return [(label, f"{api}?{urlencode({**filters, 'format': fmt})}") for label, fmt in EXPORTS]
-
-    @property
-    def prev_url(self) -> str | None:
-        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.url(page=self.page.next_page_number()) if self.page.has_next() else None
-
-    @property
-    def page_links(self) -> list[tuple[int | None, str | None]]:
-        links = []
-        for number in self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1):
-            if number == Paginator.ELLIPSIS:
-                links.append((None, None))
-            else:
-                links.append((number, self.url(page=number) if number != self.page.number else None))
-        return links
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:

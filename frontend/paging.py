@@ -1,0 +1,27 @@
+"""Page links shared by the listing pages (search, results ledger): built from the page's own `url()`, so
+they keep every filter and work without JavaScript."""
+
+from django.core.paginator import Paginator
+
+
+class PageLinks:
+    """For a page object with `page` (a Django Page) and `url(**changes)`."""
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(page=self.page.next_page_number()) if self.page.has_next() else None
+
+    @property
+    def page_links(self) -> list[tuple[int | None, str | None]]:
+        """(number, url) around the current page; (None, None) marks a gap."""
+        links = []
+        for number in self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1):
+            if number == Paginator.ELLIPSIS:
+                links.append((None, None))
+            else:
+                links.append((number, self.url(page=number) if number != self.page.number else None))
+        return links
