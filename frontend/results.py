@@ -24,6 +24,7 @@ from taxonomy.results import (
     DEFAULT_ORDERING,
     FILTER_PARAMETERS,
     GPU_COUNT_RANGE,
+    MAX_BARS_PER_GROUP,
     WORKLOAD_DIMENSION,
     YEAR_RANGE,
     filter_results,
@@ -68,6 +69,8 @@ class LedgerPage(PageLinks):
     base_url: str = "/results/"
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    bars_per_group = MAX_BARS_PER_GROUP
 
     @property
     def total(self) -> int:

@@ -76,7 +76,10 @@ def _bars(groups: list[HeadlineGroup]) -> SafeString:
     y = AXIS_H
     for index, group in enumerate(groups):
         series = index % SERIES_COLOURS
-        parts.append(f'<text class="group" x="4" y="{y + GROUP_H - 8}">{escape(_short(group.category, 90))}</text>')
+        heading = _short(group.category, 70)
+        if group.total > len(group.headlines):
+            heading += f" (the largest {len(group.headlines)} of {group.total:,} papers)"
+        parts.append(f'<text class="group" x="4" y="{y + GROUP_H - 8}">{escape(heading)}</text>')
         y += GROUP_H
         for headline in group.headlines:
             bar_end = x(headline.value)

@@ -255,3 +255,10 @@ def test_headline_speedups_one_bar_per_paper_grouped_by_top_level_category(ledge
         "Serving": [("big2022", 7.5, "Mixed pipelines")],
     }
     assert [group.category for group in headline_speedups(filter_results({"vendor": "amd"}))] == ["Systems"]
+
+
+def test_each_group_draws_only_its_largest_speedups_and_counts_the_rest(ledger):
+    groups = {group.category: group for group in headline_speedups(filter_results({}), per_group=1)}
+    assert [(h.citation_key, h.value) for h in groups["Systems"].headlines] == [("amd2024", 12.0)]
+    assert groups["Systems"].total == 2
+    assert groups["Serving"].total == 1
