@@ -21,23 +21,7 @@ from taxonomy.listing import ORDERINGS, InvalidQuery, PaperFilter
 from taxonomy.selectors import papers_for_listing, term_dimensions
 
 PAGE_SIZE = 20
-FILTER_PARAMS = (
-    "q",
-    "category",
-    "year_min",
-    "year_max",
-    "author",
-    "venue",
-    "has_code",
-    "gpu",
-    "vendor",
-    "min_gpus",
-    "max_gpus",
-    "baseline",
-    "open_source",
-    "mixed_gpus",
-    "ordering",
-)
+FILTER_PARAMS = tuple(PaperFilter.base_filters)  # the same parameters as GET /api/papers/
 ORDERING_LABELS = {
     "relevance": "Best match",
     "-year": "Newest first",
