@@ -74,16 +74,27 @@ def load_gpu_types(specs: list[dict]) -> int:
     return len(new)
 
 
+# A citation key ends with the system's name ("narayanan2020gavel"): the name a paper goes by when its title
+# does not start with it ("Heterogeneity-Aware Cluster Scheduling Policies..." is Gavel).
+KEY_NAME = re.compile(r"^[a-z]+\d{4}([a-z][a-z0-9]*)$")
+
+
 class PaperNames:
-    """Catalogue papers by the short name a baseline goes by: "HetPipe" for "HetPipe: Enabling Large..."."""
+    """Catalogue papers by the short name a baseline goes by: "HetPipe" for "HetPipe: Enabling Large...", else
+    the name its citation key ends with ("Gavel" for narayanan2020gavel). A title's name wins over a key's."""
 
     def __init__(self):
         self.by_name: dict[str, int] = {}
-        for pk, title, arxiv_title in Paper.objects.values_list("pk", "title", "arxiv_title"):
+        rows = list(Paper.objects.values_list("pk", "title", "arxiv_title", "citation_key"))
+        for pk, title, arxiv_title, _key in rows:
             for text in (title, arxiv_title):
                 head = (text or "").split(":", 1)[0]
                 if ":" in (text or "") and len(head) <= 40:
                     self.by_name.setdefault(normalize_title(head), pk)
+        for pk, _title, _arxiv_title, key in rows:
+            match = KEY_NAME.match(key)
+            if match:
+                self.by_name.setdefault(normalize_title(match.group(1)), pk)
 
     def find(self, name: str) -> int | None:
         return self.by_name.get(normalize_title(name))

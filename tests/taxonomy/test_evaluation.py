@@ -71,6 +71,15 @@ def test_baselines_that_are_catalogue_papers_are_linked(api, catalogue):
     assert linked == {"Bamboo": "thorpe2023bamboo", "Varuna": "athlur2022varuna"}
 
 
+def test_a_baseline_is_linked_by_the_name_its_citation_key_ends_with(api, catalogue):
+    # Gavel's title does not start with its name; its key (narayanan2020gavel) does end with it.
+    baselines = api.get("/api/papers/sultana2024hadar/").json()["evaluation"]["baselines"]
+    linked = {b["name"]: b["baseline_paper"]["citation_key"] for b in baselines if b["baseline_paper"]}
+    assert linked["Gavel"] == "narayanan2020gavel"
+    compared_by = [paper["key"] for paper in api.get("/api/papers/narayanan2020gavel/").json()["compared_by"]]
+    assert "sultana2024hadar" in compared_by and "sultana2025hadare" in compared_by
+
+
 def test_the_seed_views_reproduce_the_seed_list(api, catalogue):
     def counts(nodes):
         for node in nodes:
