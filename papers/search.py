@@ -1,10 +1,13 @@
 """Full-text search over papers: one interface, two engines.
 
-PostgreSQL: the stored weighted tsvector (title A > authors, categories B > abstract C > notes,
-venue D; kept current by triggers), `websearch_to_tsquery` syntax, prefix matching on the last word
-so results follow typing, trigram word similarity on titles for typos, ts_rank ordering and
-ts_headline snippets. SQLite (laptop default): substring matching over title, abstract, venue and
-authors with the same query syntax, and a close-match retry for typos.
+PostgreSQL: the stored weighted tsvector (title A > authors, categories B > abstract and the paper's
+curated facts C > venue D; kept current by triggers), `websearch_to_tsquery` syntax, prefix matching on the
+last word so results follow typing, trigram word similarity on titles for typos, ts_rank ordering and
+ts_headline snippets. SQLite (laptop default): substring matching over title, abstract, venue, authors and
+the curated facts with the same query syntax, and a close-match retry for typos.
+
+The curated facts (`Paper.search_facts`: categories, approach, techniques, GPU types, models, baselines) are
+written by the taxonomy; this module only reads the column.
 """
 
 import difflib
@@ -177,6 +180,7 @@ def _term_matches(term: str) -> Q:
         | Q(venue__icontains=term)
         | Q(venue_short__icontains=term)
         | Q(version_note__icontains=term)
+        | Q(search_facts__icontains=term)
         | Exists(author_hit)
     )
 

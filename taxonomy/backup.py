@@ -31,6 +31,7 @@ from taxonomy.models import (
     SetupGpu,
     Term,
 )
+from taxonomy.search_facts import papers_changed, refreshing_once
 
 FORMAT = "heterogpu-catalogue"
 VERSION = 2  # 2 added the evaluation facts
@@ -62,7 +63,7 @@ class BackupError(ValueError):
 
 def _fields(model) -> list[str]:
     # The search vector is derived (database triggers rebuild it); the change's user is an account.
-    skipped = {"search_vector", "user"}
+    skipped = {"search_vector", "search_facts", "user"}  # derived: rebuilt after a restore
     return [f.name for f in model._meta.local_fields if not f.primary_key and f.name not in skipped]
 
 
@@ -111,10 +112,12 @@ def import_catalogue(document: dict) -> dict[str, int]:
         raise BackupError("The catalogue is not empty: restore into an empty database.")
     counts: dict[str, int] = {}
     try:
-        for restored in serializers.deserialize("python", document["objects"]):
-            restored.save()
-            label = restored.object._meta.label
-            counts[label] = counts.get(label, 0) + 1
+        with refreshing_once():
+            for restored in serializers.deserialize("python", document["objects"]):
+                restored.save()
+                label = restored.object._meta.label
+                counts[label] = counts.get(label, 0) + 1
+            papers_changed(Paper.objects.values_list("pk", flat=True))
     except (serializers.base.DeserializationError, KeyError, TypeError, ValueError) as exc:
         raise BackupError(f"Malformed catalogue document: {exc}") from exc
     # Rows came with their primary keys: move the sequences past them (PostgreSQL).

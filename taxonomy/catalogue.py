@@ -22,6 +22,7 @@ from taxonomy.clusters import GpuLookup
 from taxonomy.facts import FactsReport, link_baselines, load_evaluation, load_gpu_types, trailing_unconfirmed
 from taxonomy.heterogeneity import refine_other
 from taxonomy.models import Category, Dimension, DimensionValue, Placement
+from taxonomy.search_facts import papers_changed, refreshing_once
 from taxonomy.vocabulary import CatalogueError, TermLookup, load_dimensions
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -55,7 +56,7 @@ class LoadReport:
     gpu_types_created: int = 0
     baselines_linked: int = 0
     facts: FactsReport = field(default_factory=FactsReport)
-    keys: list[str] = field(default_factory=list)
+    loaded_keys: set[str] = field(default_factory=set)  # the corpus papers this load went through
 
     def summary(self) -> str:
         return (
@@ -87,6 +88,15 @@ def load_catalogue(
 ) -> LoadReport:
     """Load the catalogue files (by default the seed, every fixtures/catalogue-*.yaml, then each corpus paper
     that the corpus itself places in categories) with their papers' facts."""
+    with refreshing_once():
+        report = _load(catalogue_paths, corpus_path, dimensions_path, gpus_path)
+        # Values and GPU rows are bulk-created (no signals): every loaded paper's facts are refreshed.
+        papers_changed(Paper.objects.filter(citation_key__in=report.loaded_keys).values_list("pk", flat=True))
+    announce_catalogue_change()  # cached responses are stale once this commits
+    return report
+
+
+def _load(catalogue_paths, corpus_path: Path, dimensions_path: Path, gpus_path: Path) -> LoadReport:
     report = LoadReport()
     corpus = {entry["key"]: entry for entry in read_yaml(corpus_path)["papers"]}
     term_lookup = load_dimensions(read_yaml(dimensions_path)["dimensions"])
@@ -110,7 +120,8 @@ def load_catalogue(
                 placements = {spec["slug"]: spec.get("note", "") for spec in facts["category"]}
                 loader.load(facts, {"placements": placements}, categories, Placement.Source.CURATED)
     report.baselines_linked = link_baselines()
-    announce_catalogue_change()  # cached responses are stale once this commits
+    placed_by_corpus = {key for key, facts in corpus.items() if catalogue_paths is None and facts.get("category")}
+    report.loaded_keys = listed | placed_by_corpus
     return report
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from papers.identifiers import normalize_title
 from taxonomy.models import Dimension, DimensionValue, Term
+from taxonomy.search_facts import papers_changed
 
 
 class CatalogueError(ValueError):
@@ -88,5 +89,6 @@ def _merge_term(stale: Term, *, into: Term) -> None:
     """Move a merged term's values onto the term that absorbed it (a paper that has both keeps one)."""
     holders = set(DimensionValue.objects.filter(term=into).values_list("paper_id", flat=True))
     DimensionValue.objects.filter(term=stale, paper_id__in=holders).delete()
+    papers_changed(DimensionValue.objects.filter(term=stale).values_list("paper_id", flat=True))
     DimensionValue.objects.filter(term=stale).update(term=into)
     stale.delete()

@@ -146,6 +146,9 @@ class Paper(models.Model):
     # papers by title through these indexes instead of reading every title.
     normalized_title = models.CharField(max_length=TITLE_KEY_LENGTH, blank=True, editable=False)
     normalized_arxiv_title = models.CharField(max_length=TITLE_KEY_LENGTH, blank=True, editable=False)
+    # Words the rest of the catalogue knows of the paper (its categories, approach, techniques, hardware,
+    # baselines...), written by the taxonomy on every write of those facts; searched on every database.
+    search_facts = models.TextField(blank=True, default="", editable=False)
     # PostgreSQL only: weighted tsvector kept current by database triggers (taxonomy migration 0002),
     # because it gathers authors and category names from other tables. NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
