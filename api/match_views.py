@@ -10,7 +10,10 @@ from taxonomy.clusters import INTERCONNECTS
 from taxonomy.listing import InvalidQuery
 from taxonomy.matching import MAX_COUNT, MAX_ROWS, MAX_SPEC_CHARS, WORKLOADS, match_papers
 
-GPUS_PATTERN = r"^\s*[^:,]+:\s*\d+\s*(,\s*[^:,]+:\s*\d+\s*)*,?\s*$"
+# GPU names are ASCII ("NVIDIA A100-SXM4-40GB", "TITAN RTX"): with MAX_SPEC_CHARS, a spec fits the request
+# line servers accept (gunicorn: 4,094 bytes) even when every character is percent-encoded.
+GPU_NAME = r"[A-Za-z0-9 ._()/+-]+"
+GPUS_PATTERN = rf"^ *{GPU_NAME}: *\d+ *(, *{GPU_NAME}: *\d+ *)*,? *$"
 PARAMETERS = [
     OpenApiParameter(
         "gpus",

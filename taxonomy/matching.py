@@ -30,7 +30,7 @@ from taxonomy.selectors import papers_for_listing, resolve_terms
 
 MAX_ROWS = 32
 MAX_COUNT = 100_000
-MAX_SPEC_CHARS = 2_000
+MAX_SPEC_CHARS = 1_000  # 32 rows of long names; short enough for any server's request line
 WORKLOADS = ("training", "inference", "both")
 WEIGHTS = dict(gpu_types=0.35, vendors=0.10, scale=0.20, compute_ratio=0.10, interconnect=0.15, workload=0.10)
 SCALE_SPAN = 4.0  # log2 steps (16x) at which scale similarity reaches 0

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from taxonomy.matching import MAX_SPEC_CHARS
 from tests.factories import make_paper
 from tests.taxonomy.test_matching import add_setup, make_gpu_types, make_workloads
 
@@ -68,7 +69,7 @@ def test_bad_input_is_a_400_naming_the_parameter(api, types, query, parameter, t
 def test_the_schema_documents_every_parameter_with_its_bounds(api):
     schema = api.get("/api/schema/", {"format": "json"}).json()
     parameters = {p["name"]: p for p in schema["paths"]["/api/match/"]["get"]["parameters"]}
-    assert parameters["gpus"]["required"] and parameters["gpus"]["schema"]["maxLength"] == 2000
+    assert parameters["gpus"]["required"] and parameters["gpus"]["schema"]["maxLength"] == MAX_SPEC_CHARS
     assert "1-100000" in parameters["gpus"]["description"] and "32" in parameters["gpus"]["description"]
     assert set(parameters["interconnect"]["schema"]["enum"]) == {
         "nvlink",
