@@ -72,3 +72,16 @@ class JsonErrorsMixin:
         if response.status_code >= 400:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class JsonErrorsAndOptionsMixin:
+    """For views that also render tables (CSV, Markdown, LaTeX): errors and the OPTIONS description are JSON
+    whatever format was asked for (the table renderers only know their rows)."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def options(self, request, *args, **kwargs):
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().options(request, *args, **kwargs)

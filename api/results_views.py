@@ -8,6 +8,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from api.pagination import PagePagination
+from api.renderers import JsonErrorsAndOptionsMixin
 from api.results_renderers import EXPORT_FORMATS, EXPORT_RENDERERS
 from api.results_serializers import LedgerRowSerializer
 from taxonomy.listing import InvalidQuery
@@ -59,7 +60,7 @@ PARAMETERS = [
 ]
 
 
-class ResultLedgerView(generics.ListAPIView):
+class ResultLedgerView(JsonErrorsAndOptionsMixin, generics.ListAPIView):
     """Every reported result of a public paper: metric, value, unit, kind, baseline (linked when it is a
     catalogue paper), where it was measured, evidence, and the paper's recorded setups.
 
@@ -94,12 +95,3 @@ class ResultLedgerView(generics.ListAPIView):
         if fmt is not None and fmt not in ("json", "api", *EXPORT_FORMATS):
             raise ValidationError({"format": [f"Unknown format {fmt!r}. One of: json, {', '.join(EXPORT_FORMATS)}."]})
         return super().perform_content_negotiation(request, force)
-
-    def handle_exception(self, exc):
-        # Errors are JSON whatever format was asked for.
-        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().handle_exception(exc)
-
-    def options(self, request, *args, **kwargs):
-        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().options(request, *args, **kwargs)

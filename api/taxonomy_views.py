@@ -9,7 +9,14 @@ from rest_framework.views import APIView
 
 from api.baseline_serializers import UncomparedPairsSerializer
 from api.pagination import PagePagination
-from api.renderers import CSVRenderer, JsonErrorsMixin, LatexRenderer, MarkdownRenderer, MarkdownTextRenderer
+from api.renderers import (
+    CSVRenderer,
+    JsonErrorsAndOptionsMixin,
+    JsonErrorsMixin,
+    LatexRenderer,
+    MarkdownRenderer,
+    MarkdownTextRenderer,
+)
 from api.taxonomy_serializers import (
     CategoryDetailResponseSerializer,
     CategoryNodeSerializer,
@@ -86,7 +93,7 @@ class CategoryDetailView(APIView):
         return Response(data)
 
 
-class CompareView(APIView):
+class CompareView(JsonErrorsAndOptionsMixin, APIView):
     """Solution approaches side by side: `?papers=key1,key2` (in that order) or `?category=<slug>`.
 
     `?format=csv|md|latex` renders the same cells as the JSON.
@@ -120,16 +127,6 @@ class CompareView(APIView):
         else:
             raise ValidationError({"papers": ["Give papers=key1,key2,... or category=<slug>."]})
         return Response(compare_papers(papers).as_dict())
-
-    def handle_exception(self, exc):
-        # Errors are JSON whatever format was asked for.
-        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().handle_exception(exc)
-
-    def options(self, request, *args, **kwargs):
-        # So is the description of the endpoint: the table renderers only know a comparison.
-        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().options(request, *args, **kwargs)
 
 
 class AwesomeMarkdownView(JsonErrorsMixin, APIView):

@@ -8,7 +8,6 @@ removing a filter) is built here from the current parameters, so it works withou
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
@@ -54,9 +53,6 @@ class SearchPage(PageLinks):
     def total(self) -> int:
         return self.page.paginator.count
 
-    def url(self, **changes) -> str:
-        return _url(self.base_url, self.params, **changes)
-
     def hidden_except(self, *names: str) -> list[tuple[str, str]]:
         """What a form on the page carries along besides its own fields (a new choice starts at page 1)."""
         return [(k, v) for k, v in self.params.items() if k not in (*names, "page")]
@@ -85,19 +81,6 @@ class SearchPage(PageLinks):
     def status(self) -> str:
         noun = "paper" if self.total == 1 else "papers"
         return f"{self.total} {noun} found" if self.params else f"{self.total} {noun}"
-
-
-def _url(base: str, params: dict[str, str], **changes) -> str:
-    merged = dict(params)
-    merged.pop("page", None)  # any change of filters starts again at page 1
-    for name, value in changes.items():
-        if value in (None, ""):
-            merged.pop(name, None)
-        else:
-            merged[name] = str(value)
-    if merged.get("page") == "1":
-        del merged["page"]
-    return f"{base}?{urlencode(merged)}" if merged else base
 
 
 def run_search(query: dict, *, base_url: str | None = None) -> SearchPage:

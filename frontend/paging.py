@@ -1,11 +1,25 @@
-"""Page links shared by the listing pages (search, results ledger): built from the page's own `url()`, so
+"""Links shared by the listing pages (search, results ledger): built from the page's current parameters, so
 they keep every filter and work without JavaScript."""
+
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 
 
 class PageLinks:
-    """For a page object with `page` (a Django Page) and `url(**changes)`."""
+    """For a page object with `params` (the filters in force), `base_url` and `page` (a Django Page)."""
+
+    def url(self, **changes) -> str:
+        """This page's URL with `changes` (None or "" removes a parameter); any change starts at page 1."""
+        merged = {name: value for name, value in self.params.items() if name != "page"}
+        for name, value in changes.items():
+            if value in (None, ""):
+                merged.pop(name, None)
+            else:
+                merged[name] = str(value)
+        if merged.get("page") == "1":
+            del merged["page"]
+        return f"{self.base_url}?{urlencode(merged)}" if merged else self.base_url
 
     @property
     def prev_url(self) -> str | None:

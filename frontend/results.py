@@ -86,17 +86,6 @@ class LedgerPage(PageLinks):
     def title(self) -> str:
         return "Results ledger" + (f" — page {self.page.number}" if self.page.number > 1 else "")
 
-    def url(self, **changes) -> str:
-        merged = {name: value for name, value in self.params.items() if name != "page"}
-        for name, value in changes.items():
-            if value in (None, ""):
-                merged.pop(name, None)
-            else:
-                merged[name] = str(value)
-        if merged.get("page") == "1":
-            del merged["page"]
-        return f"{self.base_url}?{urlencode(merged)}" if merged else self.base_url
-
     @property
     def exports(self) -> list[tuple[str, str]]:
         """Export links: the API's CSV, Markdown and LaTeX of every row these filters select."""
