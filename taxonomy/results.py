@@ -21,12 +21,12 @@ from django.db.models.functions import Coalesce
 from lib.params import parse_bool
 from papers.models import Paper
 from taxonomy.clusters import SetupSummary, comma_list, largest_real_gpus, of_vendors, on_gpus, with_simulated_setup
-from taxonomy.listing import InvalidQuery
+from taxonomy.listing import MAX_GPU_COUNT, InvalidQuery
 from taxonomy.models import Category, Dimension, DimensionValue, Placement, Result, Setup, SetupGpu
 from taxonomy.selectors import resolve_terms
 
 YEAR_RANGE = (1900, 2100)
-GPU_COUNT_RANGE = (1, 1_000_000)
+GPU_COUNT_RANGE = (1, MAX_GPU_COUNT)  # the paper list's bound
 BASELINE_MAX_CHARS = 200
 WORKLOAD_DIMENSION = "workload"
 
